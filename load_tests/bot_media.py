@@ -1,0 +1,203 @@
+"""Synthetic media for bots: a live VP8 encoder track, an Opus tone track, and a
+receiver probe that counts frames without decoding.
+
+Bots touch two aiortc internals, kept here: a sender's ``_send_keyframe`` (so a
+relayed PLI makes the bot encode a keyframe) and a receiver's jitter buffer (so a
+bot subscriber can count and fingerprint encoded frames without decoding them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import hashlib
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import av
+import numpy as np
+from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc.mediastreams import MediaStreamTrack
+
+VIDEO_TIME_BASE = fractions.Fraction(1, 90_000)
+AUDIO_TIME_BASE = fractions.Fraction(1, 48_000)
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedPacket:
+    """Pre-encoded media as aiortc's sender packs it (``bytes()``, pts, time_base)."""
+
+    data: bytes
+    pts: int
+    time_base: fractions.Fraction
+
+    def __bytes__(self) -> bytes:
+        return self.data
+
+
+class VideoSource(MediaStreamTrack):
+    """A moving test pattern encoded live to VP8 (keyframes on request).
+
+    Attributes:
+        sent: SHA-1 of every encoded frame handed to the sender, in order.
+        send_times: ``time.monotonic()`` when each frame was handed over.
+    """
+
+    kind = "video"
+
+    def __init__(self, width: int = 320, height: int = 240, fps: int = 30,
+                 bitrate: int = 400_000) -> None:
+        super().__init__()
+        self.fps = fps
+        self._codec = av.CodecContext.create("libvpx", "w")
+        self._codec.width = width
+        self._codec.height = height
+        self._codec.pix_fmt = "yuv420p"
+        self._codec.time_base = fractions.Fraction(1, fps)
+        self._codec.framerate = fractions.Fraction(fps, 1)
+        self._codec.bit_rate = bitrate
+        self._codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0",
+                               "error-resilient": "1", "auto-alt-ref": "0"}
+        self._codec.gop_size = 3000
+        self._width, self._height = width, height
+        self._index = 0
+        self._start: float | None = None
+        self.force_keyframe = True
+        self.sent: list[bytes] = []
+        self.send_times: list[float] = []
+        self.keyframes = 0
+        y = np.arange(height, dtype=np.uint16)[:, None]
+        x = np.arange(width, dtype=np.uint16)[None, :]
+        self._base = ((x + y) % 256).astype(np.uint8)
+
+    def request_keyframe(self) -> None:
+        """Makes the next frame a keyframe."""
+        self.force_keyframe = True
+
+    def _frame(self) -> av.VideoFrame:
+        luma = (self._base + (self._index * 4) % 256).astype(np.uint8)
+        yuv = np.concatenate([luma, np.full((self._height // 2, self._width), 128, np.uint8)])
+        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame.pts = self._index
+        frame.time_base = fractions.Fraction(1, self.fps)
+        return frame
+
+    async def recv(self) -> EncodedPacket:  # type: ignore[override]
+        if self._start is None:
+            self._start = time.monotonic()
+        while True:
+            due = self._start + self._index / self.fps
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            frame = self._frame()
+            if self.force_keyframe:
+                frame.pict_type = av.video.frame.PictureType.I
+                self.force_keyframe = False
+            packets = self._codec.encode(frame)
+            pts = self._index * (90_000 // self.fps)
+            self._index += 1
+            if packets:
+                data = b"".join(bytes(p) for p in packets)
+                if data and not data[0] & 0x01:
+                    self.keyframes += 1
+                self.sent.append(hashlib.sha1(data).digest())
+                self.send_times.append(time.monotonic())
+                return EncodedPacket(data, pts, VIDEO_TIME_BASE)
+
+
+class AudioSource(MediaStreamTrack):
+    """A 440 Hz tone encoded to Opus, 20 ms per packet."""
+
+    kind = "audio"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._codec = av.CodecContext.create("libopus", "w")
+        self._codec.sample_rate = 48_000
+        self._codec.layout = "stereo"
+        self._codec.format = "s16"
+        self._codec.bit_rate = 32_000
+        self._codec.time_base = AUDIO_TIME_BASE
+        self._samples = 0
+        self._start: float | None = None
+        self._pending: list[EncodedPacket] = []
+
+    async def recv(self) -> EncodedPacket:  # type: ignore[override]
+        if self._start is None:
+            self._start = time.monotonic()
+        while not self._pending:
+            due = self._start + self._samples / 48_000
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            t = (np.arange(960) + self._samples) / 48_000
+            tone = (np.sin(2 * math.pi * 440 * t) * 3000).astype(np.int16)
+            frame = av.AudioFrame.from_ndarray(np.repeat(tone, 2)[None, :], format="s16",
+                                               layout="stereo")
+            frame.sample_rate = 48_000
+            frame.pts = self._samples
+            frame.time_base = AUDIO_TIME_BASE
+            self._samples += 960
+            for p in self._codec.encode(frame):
+                self._pending.append(EncodedPacket(bytes(p), self._samples - 960, AUDIO_TIME_BASE))
+        return self._pending.pop(0)
+
+
+def route_keyframe_requests(sender: RTCRtpSender, source: VideoSource) -> None:
+    """Makes PLI/FIR received by ``sender`` force a keyframe from ``source``."""
+    sender._send_keyframe = source.request_keyframe  # type: ignore[method-assign]
+
+
+@dataclass(slots=True)
+class ReceiveProbe:
+    """Counts complete encoded frames a bot receives (no decoding).
+
+    Attributes:
+        frames: Number of complete frames (marker bit seen).
+        arrivals: ``time.monotonic()`` of each complete frame.
+        hashes: SHA-1 of each complete frame's depayloaded bytes (video only).
+        packets: Packets received.
+    """
+
+    kind: str
+    frames: int = 0
+    packets: int = 0
+    bytes: int = 0
+    arrivals: list[float] = field(default_factory=list)
+    hashes: list[bytes] = field(default_factory=list)
+    _parts: dict[int, bytes] = field(default_factory=dict)
+    _ts: int | None = None
+
+    @property
+    def capacity(self) -> int:
+        return 0
+
+    def add(self, packet: Any) -> tuple[bool, None]:
+        self.packets += 1
+        self.bytes += len(packet.payload)
+        if self.kind == "audio":
+            self.frames += 1
+            self.arrivals.append(time.monotonic())
+            return False, None
+        if packet.timestamp != self._ts:
+            self._parts = {}
+            self._ts = packet.timestamp
+        self._parts[packet.sequence_number] = packet._data
+        if packet.marker:
+            seqs = sorted(self._parts)
+            if seqs and len(seqs) == ((seqs[-1] - seqs[0]) & 0xFFFF) + 1:
+                self.frames += 1
+                self.arrivals.append(time.monotonic())
+                self.hashes.append(hashlib.sha1(b"".join(self._parts[s] for s in seqs)).digest())
+            self._parts = {}
+        return False, None
+
+
+def install_probe(receiver: RTCRtpReceiver, kind: str) -> ReceiveProbe:
+    """Replaces a bot receiver's jitter buffer with a :class:`ReceiveProbe`."""
+    probe = ReceiveProbe(kind)
+    receiver._RTCRtpReceiver__jitter_buffer = probe  # type: ignore[attr-defined]
+    return probe

@@ -1,0 +1,135 @@
+"""Every use of aiortc/aioice internals, in one place.
+
+The relay relies on these private details of aiortc 1.16.0 / aioice 0.13 (pinned in
+pyproject.toml); ``tests/unit/test_aiortc_internals.py`` fails if they change:
+
+* ``RTCRtpReceiver._RTCRtpReceiver__jitter_buffer``: replaced per relayed receiver
+  by :class:`PassthroughBuffer`, which assembles frames itself and hands them to
+  the relay instead of to the decoder thread (so nothing is decoded). The
+  receiver's ``_handle_rtp_packet`` still does SRTP, RTX unwrapping, NACKs, REMB
+  and statistics; it calls ``buffer.add(packet)`` with ``packet._data`` set to the
+  depayloaded payload and forwards a frame to the decoder only if one is returned
+  (we return none, so the idle decoder thread just waits).
+* ``RTCRtpReceiver._send_rtcp_pli(media_ssrc)``: sends a keyframe request upstream.
+* ``RTCRtpSender._send_keyframe``: looked up on the instance when a subscriber's
+  PLI/FIR arrives; we re-point it to the publisher's throttled keyframe request
+  (the stock one sets an encoder flag that the passthrough path ignores).
+* ``aioice.ice.get_host_addresses``: looked up at call time by
+  ``Connection.gather_candidates``; replaced to gather host candidates only on the
+  configured addresses (e.g. 127.0.0.1 in tests, which aioice skips by default).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aioice.ice
+from aiortc import RTCRtpReceiver, RTCRtpSender
+
+from media.assembler import DEFAULT_GAP_TIMEOUT, AssembledFrame, FrameAssembler
+
+_JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
+_ORIGINAL_GET_HOST_ADDRESSES = aioice.ice.get_host_addresses
+
+
+class PassthroughBuffer:
+    """Stands in for aiortc's ``JitterBuffer`` on a relayed receiver.
+
+    Args:
+        kind: ``"audio"`` or ``"video"``.
+        on_frame: Receives each assembled frame, on the event loop.
+        on_keyframe_needed: Called when a frame was given up (a keyframe is needed).
+        gap_timeout: Seconds before an incomplete video frame is given up.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        on_frame: Callable[[AssembledFrame], None],
+        on_keyframe_needed: Callable[[], None],
+        gap_timeout: float = DEFAULT_GAP_TIMEOUT,
+    ) -> None:
+        self.assembler = FrameAssembler(is_video=kind == "video", gap_timeout=gap_timeout)
+        self.ssrc: int | None = None
+        self._on_frame = on_frame
+        self._on_keyframe_needed = on_keyframe_needed
+
+    @property
+    def capacity(self) -> int:
+        """Mirrors ``JitterBuffer.capacity`` (unused by the receiver)."""
+        return 0
+
+    def add(self, packet: Any) -> tuple[bool, None]:
+        """Called by the receiver for each media packet; returns ``(pli, frame)``."""
+        self.ssrc = packet.ssrc
+        payload: bytes = packet.payload
+        frames, want_keyframe = self.assembler.add(
+            sequence_number=packet.sequence_number,
+            timestamp=packet.timestamp,
+            marker=bool(packet.marker),
+            payload_head=payload[0] if payload else 0,
+            data=packet._data,
+            now=time.monotonic(),
+        )
+        for frame in frames:
+            self._on_frame(frame)
+        if want_keyframe:
+            self._on_keyframe_needed()
+        return False, None
+
+
+def install_passthrough(receiver: RTCRtpReceiver, buffer: PassthroughBuffer) -> None:
+    """Makes ``receiver`` hand assembled encoded frames to ``buffer``'s callbacks.
+
+    Must be called before the receiver starts (from the peer connection's
+    ``track`` event).
+
+    Raises:
+        RuntimeError: If aiortc no longer has the expected attribute.
+    """
+    if not hasattr(receiver, _JITTER_ATTR):
+        raise RuntimeError("aiortc internals changed: receiver has no jitter buffer")
+    setattr(receiver, _JITTER_ATTR, buffer)
+
+
+async def send_keyframe_request(receiver: RTCRtpReceiver, buffer: PassthroughBuffer) -> None:
+    """Sends a PLI for the stream ``buffer`` has seen (no-op before any packet)."""
+    if buffer.ssrc is not None:
+        await receiver._send_rtcp_pli(buffer.ssrc)
+
+
+def route_keyframe_requests(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
+    """Makes PLI/FIR received for ``sender`` call ``callback`` instead."""
+    sender._send_keyframe = callback  # type: ignore[method-assign]
+
+
+def restrict_host_addresses(addresses: list[str] | None) -> None:
+    """Gathers ICE host candidates only on ``addresses`` (``None``: aioice default).
+
+    This is process-wide: every aiortc connection in the process is affected.
+    """
+    if addresses is None:
+        aioice.ice.get_host_addresses = _ORIGINAL_GET_HOST_ADDRESSES
+        return
+    chosen = list(addresses)
+
+    def get_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+        return [a for a in chosen if (":" in a and use_ipv6) or (":" not in a and use_ipv4)]
+
+    aioice.ice.get_host_addresses = get_host_addresses
+
+
+def check_internals() -> list[str]:
+    """Returns the internals this module needs that are missing (empty if all there)."""
+    missing: list[str] = []
+    if not hasattr(RTCRtpReceiver, "_send_rtcp_pli"):
+        missing.append("RTCRtpReceiver._send_rtcp_pli")
+    if not hasattr(RTCRtpReceiver, "_handle_rtp_packet"):
+        missing.append("RTCRtpReceiver._handle_rtp_packet")
+    if not hasattr(RTCRtpSender, "_send_keyframe"):
+        missing.append("RTCRtpSender._send_keyframe")
+    if not callable(getattr(aioice.ice, "get_host_addresses", None)):
+        missing.append("aioice.ice.get_host_addresses")
+    return missing

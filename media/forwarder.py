@@ -1,0 +1,229 @@
+"""Encoded-frame fan-out: one :class:`Publisher` per inbound track, one
+:class:`Subscriber` per outbound copy.
+
+A publisher hands each assembled frame to its subscribers without decoding; each
+subscriber is an aiortc ``MediaStreamTrack`` whose ``recv`` returns
+:class:`EncodedFrame` objects, which aiortc's sender only packetizes
+(``encoder.pack``), never encodes. Subscribers have bounded queues: a lagging
+subscriber drops frames (video: until the next keyframe, which it requests) and
+never stalls the publisher or the other subscribers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from media.assembler import AssembledFrame
+
+logger = logging.getLogger(__name__)
+
+VIDEO_CLOCK = 90_000
+AUDIO_CLOCK = 48_000
+KEYFRAME_REQUEST_INTERVAL = 0.3
+"""Seconds between two keyframe requests sent upstream for one publisher."""
+DEFAULT_VIDEO_QUEUE = 30
+DEFAULT_AUDIO_QUEUE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedFrame:
+    """An encoded frame as aiortc's sender expects from a passthrough track.
+
+    aiortc's ``RTCRtpSender`` calls ``encoder.pack(frame)`` for anything that is not
+    an ``av.Frame``; ``pack`` reads ``bytes(frame)``, ``frame.pts`` and
+    ``frame.time_base``. This avoids allocating an ``av.Packet`` per subscriber.
+    """
+
+    data: bytes
+    pts: int
+    time_base: Fraction
+
+    def __bytes__(self) -> bytes:
+        return self.data
+
+
+class Publisher:
+    """One inbound track of one participant, fanned out to subscribers.
+
+    Args:
+        participant_id: Whose track this is.
+        kind: ``"audio"`` or ``"video"``.
+        send_keyframe_request: Coroutine factory that sends a PLI upstream.
+        on_first_frame: Called once, when the first frame arrives.
+    """
+
+    def __init__(
+        self,
+        participant_id: str,
+        kind: str,
+        send_keyframe_request: Callable[[], Awaitable[None]],
+        on_first_frame: Callable[[Publisher], None],
+    ) -> None:
+        self.participant_id = participant_id
+        self.kind = kind
+        self.subscribers: set[Subscriber] = set()
+        self.frames_in = 0
+        self.bytes_in = 0
+        self.keyframe_requests_sent = 0
+        self._send_keyframe_request = send_keyframe_request
+        self._on_first_frame = on_first_frame
+        self._last_request = -1e9
+        self._request_task: asyncio.Future[None] | None = None
+        self._deferred: asyncio.TimerHandle | None = None
+        self._closed = False
+
+    def on_frame(self, frame: AssembledFrame) -> None:
+        """Fans one assembled frame out to every subscriber (never blocks)."""
+        if self._closed:
+            return
+        self.frames_in += 1
+        self.bytes_in += len(frame.data)
+        if self.frames_in == 1:
+            self._on_first_frame(self)
+        for subscriber in self.subscribers:
+            subscriber.push(frame)
+
+    def request_keyframe(self) -> None:
+        """Asks the publisher's sender for a keyframe, at most every 0.3 s.
+
+        A request inside the interval is not lost: one deferred request is sent
+        when the interval ends.
+        """
+        if self.kind != "video" or self._closed:
+            return
+        wait = self._last_request + KEYFRAME_REQUEST_INTERVAL - time.monotonic()
+        if wait > 0:
+            if self._deferred is None:
+                self._deferred = asyncio.get_running_loop().call_later(wait, self._send_now)
+            return
+        self._send_now()
+
+    def _send_now(self) -> None:
+        self._deferred = None
+        if self._closed:
+            return
+        self._last_request = time.monotonic()
+        self.keyframe_requests_sent += 1
+        if self._request_task is None or self._request_task.done():
+            self._request_task = asyncio.ensure_future(self._send_keyframe_request())
+
+    def close(self) -> None:
+        """Detaches every subscriber and stops forwarding. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for subscriber in list(self.subscribers):
+            subscriber.attach(None)
+        if self._request_task is not None:
+            self._request_task.cancel()
+        if self._deferred is not None:
+            self._deferred.cancel()
+
+
+class Subscriber(MediaStreamTrack):
+    """One outbound copy of a publisher's track to one participant.
+
+    The subscriber is bound to a sender (one transceiver of the participant's
+    receive PeerConnection) for its whole life and can be re-pointed to another
+    publisher with :meth:`attach`, so a transceiver is re-used when people come and
+    go. Timestamps are rebased so each switch continues forward in time.
+
+    It starts paused: frames are dropped until aiortc's sender first asks for one
+    (the transport is connected), which resumes it and requests a keyframe.
+    """
+
+    def __init__(self, kind: str, queue_size: int | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        size = queue_size or (DEFAULT_VIDEO_QUEUE if kind == "video" else DEFAULT_AUDIO_QUEUE)
+        self._queue: asyncio.Queue[EncodedFrame | None] = asyncio.Queue(maxsize=size)
+        self._clock = VIDEO_CLOCK if kind == "video" else AUDIO_CLOCK
+        self._time_base = Fraction(1, self._clock)
+        self.publisher: Publisher | None = None
+        self._paused = True
+        self._waiting_for_keyframe = kind == "video"
+        self._ts_offset: int | None = None
+        self._last_out = 0
+        self.frames_out = 0
+        self.frames_dropped = 0
+        self.bytes_out = 0
+
+    def attach(self, publisher: Publisher | None) -> None:
+        """Points this subscriber at ``publisher`` (or nothing)."""
+        if self.publisher is publisher:
+            return
+        if self.publisher is not None:
+            self.publisher.subscribers.discard(self)
+        self.publisher = publisher
+        self._ts_offset = None
+        self._waiting_for_keyframe = self.kind == "video"
+        if publisher is not None:
+            publisher.subscribers.add(self)
+            if not self._paused:
+                publisher.request_keyframe()
+
+    def push(self, frame: AssembledFrame) -> None:
+        """Queues a frame for sending; drops instead of blocking."""
+        if self._paused:
+            return
+        if self._waiting_for_keyframe:
+            if not frame.keyframe:
+                self.frames_dropped += 1
+                return
+            self._waiting_for_keyframe = False
+        if self._ts_offset is None:
+            # continue from the last timestamp sent, one frame later
+            step = self._clock // 30 if self.kind == "video" else 960
+            self._ts_offset = self._last_out + step - frame.timestamp
+        pts = (frame.timestamp + self._ts_offset) & 0xFFFFFFFF
+        encoded = EncodedFrame(frame.data, pts, self._time_base)
+        try:
+            self._queue.put_nowait(encoded)
+        except asyncio.QueueFull:
+            self._overflow(encoded)
+
+    def _overflow(self, encoded: EncodedFrame) -> None:
+        if self.kind == "video":
+            dropped = self._queue.qsize()
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            self.frames_dropped += dropped + 1
+            self._waiting_for_keyframe = True
+            if self.publisher is not None:
+                self.publisher.request_keyframe()
+        else:
+            self._queue.get_nowait()
+            self.frames_dropped += 1
+            self._queue.put_nowait(encoded)
+
+    async def recv(self) -> EncodedFrame:  # type: ignore[override]
+        """Returns the next frame to send (called by aiortc's sender)."""
+        if self._paused:
+            self._paused = False
+            if self.publisher is not None:
+                self.publisher.request_keyframe()
+        if self.readyState != "live":
+            raise MediaStreamError
+        frame = await self._queue.get()
+        if frame is None:
+            raise MediaStreamError
+        self._last_out = frame.pts
+        self.frames_out += 1
+        self.bytes_out += len(frame.data)
+        return frame
+
+    def stop(self) -> None:
+        """Ends the track (the sender stops). Idempotent."""
+        self.attach(None)
+        if self.readyState == "live":
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            self._queue.put_nowait(None)
+        super().stop()

@@ -1,0 +1,155 @@
+"""The session router: the media fan-out space of one session."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiortc import RTCConfiguration
+
+from media.events import MediaError, MediaEvent, MediaFlowing
+from media.forwarder import Publisher
+from media.transport import PublishTransport, SubscribeTransport
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Member:
+    subscribe: SubscribeTransport
+    publishes: bool
+    publish: PublishTransport | None = None
+    publishers: list[Publisher] = field(default_factory=list)
+
+
+class SessionRouter:
+    """Owns every peer transport of one session's participants.
+
+    Participants are opaque ids. Ownership: router -> transports -> publishers and
+    subscribers; :meth:`close` cascades and may be called twice.
+
+    Args:
+        configuration: ICE configuration for every peer connection.
+        emit: Pushes :data:`MediaEvent` values to the session worker; must not block.
+        gap_timeout: Seconds before an incomplete video frame is given up.
+    """
+
+    def __init__(
+        self,
+        configuration: RTCConfiguration,
+        emit: Callable[[MediaEvent], None],
+        gap_timeout: float,
+    ) -> None:
+        self._configuration = configuration
+        self._emit = emit
+        self._gap_timeout = gap_timeout
+        self._members: dict[str, _Member] = {}
+        self._closed = False
+
+    def add_participant(self, participant_id: str, publishes: bool) -> None:
+        """Adds a participant and starts forwarding everyone else's tracks to them."""
+        if participant_id in self._members or self._closed:
+            return
+        member = _Member(
+            SubscribeTransport(participant_id, self._configuration, self._emit), publishes
+        )
+        self._members[participant_id] = member
+        for other_id, other in self._members.items():
+            if other_id != participant_id:
+                for publisher in other.publishers:
+                    member.subscribe.subscribe(publisher)
+
+    async def publish(self, participant_id: str, offer_sdp: str) -> str:
+        """Accepts a participant's publish offer; returns the answer SDP.
+
+        A second offer replaces the first publish connection.
+
+        Raises:
+            MediaError: ``not_allowed`` for unknown or non-publishing participants;
+                ``invalid_sdp`` / ``codec_unsupported`` for a bad offer.
+        """
+        member = self._members.get(participant_id)
+        if member is None or not member.publishes:
+            raise MediaError("not_allowed", "this participant does not publish media")
+        if member.publish is not None:
+            await self._stop_publishing(participant_id, member)
+        transport = PublishTransport(
+            participant_id,
+            self._configuration,
+            on_publisher=lambda p: self._add_publisher(participant_id, p),
+            on_first_frame=lambda p: self._emit(MediaFlowing(p.participant_id, p.kind)),
+            emit=self._emit,
+            gap_timeout=self._gap_timeout,
+        )
+        member.publish = transport
+        try:
+            return await transport.accept_offer(offer_sdp)
+        except MediaError:
+            await self._stop_publishing(participant_id, member)
+            raise
+
+    def _add_publisher(self, participant_id: str, publisher: Publisher) -> None:
+        member = self._members.get(participant_id)
+        if member is None:
+            publisher.close()
+            return
+        member.publishers.append(publisher)
+        for other_id, other in self._members.items():
+            if other_id != participant_id:
+                other.subscribe.subscribe(publisher)
+
+    async def _stop_publishing(self, participant_id: str, member: _Member) -> None:
+        for other_id, other in self._members.items():
+            if other_id != participant_id:
+                other.subscribe.unsubscribe_from(participant_id)
+        member.publishers.clear()
+        if member.publish is not None:
+            transport, member.publish = member.publish, None
+            await transport.close()
+
+    async def accept_subscribe_answer(self, participant_id: str, revision: int, sdp: str) -> None:
+        """Applies a participant's answer to their receive connection's offer.
+
+        Raises:
+            MediaError: For an unknown participant, a stale revision or a bad answer.
+        """
+        member = self._members.get(participant_id)
+        if member is None:
+            raise MediaError("not_allowed", "unknown participant")
+        await member.subscribe.accept_answer(revision, sdp)
+
+    async def remove_participant(self, participant_id: str) -> None:
+        """Closes a participant's transports; others stop receiving them. Idempotent."""
+        member = self._members.get(participant_id)
+        if member is None:
+            return
+        await self._stop_publishing(participant_id, member)
+        del self._members[participant_id]
+        await member.subscribe.close()
+
+    async def close(self) -> None:
+        """Closes every transport of the session. Idempotent."""
+        self._closed = True
+        for participant_id in list(self._members):
+            await self.remove_participant(participant_id)
+
+    def stats(self) -> dict[str, object]:
+        """Counters for monitoring and tests (frames in/out/dropped per track)."""
+        out: dict[str, object] = {}
+        for participant_id, member in self._members.items():
+            out[participant_id] = {
+                "publishers": [
+                    {"kind": p.kind, "frames_in": p.frames_in, "bytes_in": p.bytes_in,
+                     "keyframe_requests": p.keyframe_requests_sent}
+                    for p in member.publishers
+                ],
+                "subscribers": [
+                    {"kind": s.subscriber.kind, "frames_out": s.subscriber.frames_out,
+                     "frames_dropped": s.subscriber.frames_dropped,
+                     "from": s.subscriber.publisher.participant_id
+                     if s.subscriber.publisher else None}
+                    for s in member.subscribe.slots
+                ],
+            }
+        return out

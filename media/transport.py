@@ -1,0 +1,317 @@
+"""Peer transports: one RTCPeerConnection each, one direction.
+
+:class:`PublishTransport` receives a participant's tracks (the client offers);
+:class:`SubscribeTransport` sends them other participants' tracks (the server offers
+and renegotiates as people come and go). Both pin one codec per kind (VP8, Opus)
+with ``setCodecPreferences``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiortc import (
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+from aiortc import sdp as aiortc_sdp
+from aiortc.mediastreams import MediaStreamTrack
+
+from media import aiortc_internals
+from media.events import (
+    Direction,
+    MediaError,
+    MediaEvent,
+    SubscribeOfferReady,
+    TrackSlot,
+    TransportFailed,
+)
+from media.forwarder import Publisher, Subscriber
+
+logger = logging.getLogger(__name__)
+
+PINNED_CODECS = {"audio": ("audio/opus",), "video": ("video/vp8", "video/rtx")}
+"""Codecs (lower-case MIME types) allowed on every transceiver of a session."""
+REQUIRED_CODEC = {"audio": "opus", "video": "vp8"}
+
+
+def pin_codecs(transceiver: RTCRtpTransceiver) -> None:
+    """Restricts a transceiver to the session's codec for its kind."""
+    kind = transceiver.kind
+    codecs = [
+        c
+        for c in RTCRtpSender.getCapabilities(kind).codecs
+        if c.mimeType.lower() in PINNED_CODECS[kind]
+    ]
+    transceiver.setCodecPreferences(codecs)
+
+
+def check_publish_offer(sdp: str) -> None:
+    """Validates a client's publish offer before it touches a peer connection.
+
+    Raises:
+        MediaError: ``invalid_sdp`` if it does not parse or has more than one audio
+            or video section; ``codec_unsupported`` if it lacks VP8 or Opus.
+    """
+    try:
+        description = aiortc_sdp.SessionDescription.parse(sdp)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise MediaError("invalid_sdp", f"the offer is not valid SDP ({exc})") from exc
+    kinds = [m.kind for m in description.media if m.kind in ("audio", "video")]
+    if not kinds:
+        raise MediaError("invalid_sdp", "the offer has no audio or video section")
+    if kinds.count("audio") > 1 or kinds.count("video") > 1:
+        raise MediaError("invalid_sdp", "publish at most one audio and one video track")
+    for media in description.media:
+        if media.kind not in REQUIRED_CODEC:
+            continue
+        names = {c.name.lower() for c in media.rtp.codecs}
+        if REQUIRED_CODEC[media.kind] not in names:
+            raise MediaError(
+                "codec_unsupported",
+                f"this session sends {media.kind} as {REQUIRED_CODEC[media.kind].upper()}"
+                f"; your browser offered only {sorted(names) or 'nothing'}",
+            )
+
+
+class PublishTransport:
+    """The server side of a participant's send PeerConnection.
+
+    Args:
+        participant_id: Whose tracks these are.
+        configuration: ICE configuration.
+        on_publisher: Called with each new :class:`Publisher` (before media flows).
+        emit: Pushes media events to the session worker.
+        gap_timeout: See :class:`media.assembler.FrameAssembler`.
+    """
+
+    def __init__(
+        self,
+        participant_id: str,
+        configuration: RTCConfiguration,
+        on_publisher: Callable[[Publisher], None],
+        on_first_frame: Callable[[Publisher], None],
+        emit: Callable[[MediaEvent], None],
+        gap_timeout: float,
+    ) -> None:
+        self.participant_id = participant_id
+        self.publishers: list[Publisher] = []
+        self.pc = RTCPeerConnection(configuration)
+        self._on_publisher = on_publisher
+        self._on_first_frame = on_first_frame
+        self._emit = emit
+        self._gap_timeout = gap_timeout
+        self._closed = False
+        for kind in ("audio", "video"):
+            pin_codecs(self.pc.addTransceiver(kind, direction="recvonly"))
+        self.pc.on("track", self._on_track)
+        self.pc.on("connectionstatechange", self._on_state)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        for transceiver in self.pc.getTransceivers():
+            receiver = transceiver.receiver
+            if receiver.track is not track:
+                continue
+            publisher_ref: list[Publisher] = []
+
+            def keyframe_needed() -> None:
+                publisher_ref[0].request_keyframe()
+
+            buffer = aiortc_internals.PassthroughBuffer(
+                track.kind,
+                on_frame=lambda frame: publisher_ref[0].on_frame(frame),
+                on_keyframe_needed=keyframe_needed,
+                gap_timeout=self._gap_timeout,
+            )
+            aiortc_internals.install_passthrough(receiver, buffer)
+            publisher = Publisher(
+                self.participant_id,
+                track.kind,
+                lambda r=receiver, b=buffer: aiortc_internals.send_keyframe_request(r, b),
+                self._on_first_frame,
+            )
+            publisher_ref.append(publisher)
+            self.publishers.append(publisher)
+            self._on_publisher(publisher)
+
+    def _on_state(self) -> None:
+        if self.pc.connectionState == "failed" and not self._closed:
+            self._emit(TransportFailed(self.participant_id, Direction.PUBLISH))
+
+    async def accept_offer(self, sdp: str) -> str:
+        """Applies the client's offer and returns the answer SDP.
+
+        Raises:
+            MediaError: If the offer is invalid or uses no pinned codec.
+        """
+        check_publish_offer(sdp)
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
+            await self.pc.setLocalDescription(await self.pc.createAnswer())
+        except (ValueError, KeyError) as exc:
+            raise MediaError("invalid_sdp", f"the offer could not be applied ({exc})") from exc
+        except Exception as exc:  # aiortc raises OperationError/InvalidStateError
+            raise MediaError("codec_unsupported", f"the offer was refused ({exc})") from exc
+        return self.pc.localDescription.sdp
+
+    async def close(self) -> None:
+        """Stops forwarding and closes the connection. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for publisher in self.publishers:
+            publisher.close()
+        await self.pc.close()
+
+
+@dataclass(slots=True)
+class _Slot:
+    transceiver: RTCRtpTransceiver
+    subscriber: Subscriber
+
+
+class SubscribeTransport:
+    """The server side of a participant's receive PeerConnection.
+
+    Holds one transceiver ("slot") per track it forwards; a slot freed by someone
+    leaving is re-used for the next publisher of that kind. Any change schedules a
+    renegotiation; offers are serialized (one outstanding at a time) and each
+    carries a revision that the answer must echo.
+    """
+
+    def __init__(
+        self,
+        participant_id: str,
+        configuration: RTCConfiguration,
+        emit: Callable[[MediaEvent], None],
+    ) -> None:
+        self.participant_id = participant_id
+        self.pc = RTCPeerConnection(configuration)
+        self.slots: list[_Slot] = []
+        self.revision = 0
+        self._emit = emit
+        self._awaiting: int | None = None
+        self._dirty = False
+        self._wake = asyncio.Event()
+        self._closed = False
+        self.pc.on("connectionstatechange", self._on_state)
+        self._task = asyncio.create_task(self._negotiate_loop())
+
+    def _on_state(self) -> None:
+        if self.pc.connectionState == "failed" and not self._closed:
+            self._emit(TransportFailed(self.participant_id, Direction.SUBSCRIBE))
+
+    def subscribe(self, publisher: Publisher) -> None:
+        """Starts forwarding ``publisher`` to this participant (idempotent)."""
+        if any(s.subscriber.publisher is publisher for s in self.slots):
+            return
+        free = next(
+            (
+                s
+                for s in self.slots
+                if s.subscriber.publisher is None and s.subscriber.kind == publisher.kind
+            ),
+            None,
+        )
+        if free is None:
+            subscriber = Subscriber(publisher.kind)
+            transceiver = self.pc.addTransceiver(subscriber, direction="sendonly")
+            pin_codecs(transceiver)
+
+            def on_keyframe_request(s: Subscriber = subscriber) -> None:
+                if s.publisher is not None:
+                    s.publisher.request_keyframe()
+
+            aiortc_internals.route_keyframe_requests(transceiver.sender, on_keyframe_request)
+            free = _Slot(transceiver, subscriber)
+            self.slots.append(free)
+        free.subscriber.attach(publisher)
+        self.request_renegotiation()
+
+    def unsubscribe_from(self, participant_id: str) -> None:
+        """Stops forwarding a participant's tracks; their slots become free."""
+        changed = False
+        for slot in self.slots:
+            publisher = slot.subscriber.publisher
+            if publisher is not None and publisher.participant_id == participant_id:
+                slot.subscriber.attach(None)
+                changed = True
+        if changed:
+            self.request_renegotiation()
+
+    def tracks(self) -> tuple[TrackSlot, ...]:
+        """What each negotiated mid currently carries."""
+        out: list[TrackSlot] = []
+        for slot in self.slots:
+            publisher = slot.subscriber.publisher
+            mid = slot.transceiver.mid
+            if publisher is not None and mid is not None:
+                out.append(TrackSlot(mid, publisher.participant_id, publisher.kind))
+        return tuple(out)
+
+    def request_renegotiation(self) -> None:
+        """Schedules a new offer (coalesced with any already pending)."""
+        self._dirty = True
+        self._wake.set()
+
+    async def _negotiate_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self._awaiting is not None or not self._dirty or not self.slots:
+                continue
+            self._dirty = False
+            try:
+                await self.pc.setLocalDescription(await self.pc.createOffer())
+            except Exception:
+                logger.exception("offer for %s failed", self.participant_id)
+                continue
+            self.revision += 1
+            self._awaiting = self.revision
+            self._emit(
+                SubscribeOfferReady(
+                    self.participant_id,
+                    self.revision,
+                    self.pc.localDescription.sdp,
+                    self.tracks(),
+                )
+            )
+
+    async def accept_answer(self, revision: int, sdp: str) -> None:
+        """Applies the client's answer to offer ``revision``.
+
+        Raises:
+            MediaError: ``stale_answer`` for a revision not awaited, ``invalid_sdp``
+                if the answer cannot be applied.
+        """
+        if revision != self._awaiting:
+            raise MediaError(
+                "stale_answer",
+                f"answer for revision {revision}, expected {self._awaiting}",
+            )
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "answer"))
+        except Exception as exc:
+            raise MediaError("invalid_sdp", f"the answer could not be applied ({exc})") from exc
+        self._awaiting = None
+        if self._dirty:
+            self._wake.set()
+
+    async def close(self) -> None:
+        """Stops every subscriber and closes the connection. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        for slot in self.slots:
+            slot.subscriber.stop()
+        await self.pc.close()

@@ -1,0 +1,168 @@
+"""The session room: a deterministic function of (state, command, now) -> events."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from session_room.commands import Command, Join, Leave, MarkActive, SetMediaState
+from session_room.errors import DomainError, ErrorCode
+from session_room.events import (
+    Event,
+    MediaStateChanged,
+    ParticipantActivated,
+    ParticipantJoined,
+    ParticipantLeft,
+)
+from session_room.ids import ParticipantId, SessionId
+from session_room.participant import Participant
+from session_room.roles import MAX_OBSERVERS, LeaveReason, Role, SessionKind
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    """What a session was created as.
+
+    Attributes:
+        session_id: The session's id.
+        kind: One-on-one or circle.
+        title: Shown to participants.
+        capacity: Seats for mentors and mentees (observers do not take seats).
+        created_at: Creation time, seconds since the epoch (UTC).
+        scheduled_start: Planned start (UTC seconds), or ``None``.
+        planned_minutes: Planned length in minutes, or ``None``.
+    """
+
+    session_id: SessionId
+    kind: SessionKind
+    title: str
+    capacity: int
+    created_at: float
+    scheduled_start: float | None = None
+    planned_minutes: int | None = None
+
+
+class SessionRoom:
+    """The rules of one live session.
+
+    ``handle`` either raises :class:`DomainError` and leaves the state unchanged, or
+    applies the command and returns the events it caused, in order. It never
+    performs I/O and never reads a clock: ``now`` is passed in.
+    """
+
+    def __init__(self, spec: SessionSpec) -> None:
+        self.spec = spec
+        self._participants: dict[ParticipantId, Participant] = {}
+
+    @property
+    def participants(self) -> list[Participant]:
+        """The present participants, in join order."""
+        return list(self._participants.values())
+
+    def get(self, participant_id: ParticipantId) -> Participant | None:
+        """Returns the participant with this id, or ``None`` if not present."""
+        return self._participants.get(participant_id)
+
+    def handle(self, command: Command, now: float) -> list[Event]:
+        """Applies a command.
+
+        Args:
+            command: What to do.
+            now: The current time (seconds since the epoch, UTC).
+
+        Returns:
+            The events the command caused (possibly empty), in order.
+
+        Raises:
+            DomainError: If the command is not allowed; nothing changed.
+        """
+        if isinstance(command, Join):
+            return self._join(command, now)
+        if isinstance(command, Leave):
+            return self._leave(command, now)
+        if isinstance(command, SetMediaState):
+            return self._set_media_state(command, now)
+        return self._mark_active(command, now)
+
+    def _require(self, participant_id: ParticipantId) -> Participant:
+        participant = self._participants.get(participant_id)
+        if participant is None:
+            raise DomainError(ErrorCode.NOT_JOINED, "you are not in this session")
+        return participant
+
+    def _join(self, command: Join, now: float) -> list[Event]:
+        if command.participant_id in self._participants:
+            raise DomainError(ErrorCode.ALREADY_JOINED, "already joined")
+        replaced = [
+            p for p in self._participants.values() if p.identity == command.identity
+        ]
+        others = [p for p in self._participants.values() if p not in replaced]
+        self._check_room_for(command.role, others)
+        events: list[Event] = []
+        for old in replaced:
+            del self._participants[old.participant_id]
+            events.append(ParticipantLeft(old, LeaveReason.REPLACED, now))
+        participant = Participant(
+            participant_id=command.participant_id,
+            identity=command.identity,
+            display_name=command.display_name,
+            role=command.role,
+            joined_at=now,
+        )
+        self._participants[participant.participant_id] = participant
+        events.append(ParticipantJoined(participant, now))
+        return events
+
+    def _check_room_for(self, role: Role, others: list[Participant]) -> None:
+        if not role.takes_seat:
+            if sum(1 for p in others if p.role is Role.OBSERVER) >= MAX_OBSERVERS:
+                raise DomainError(
+                    ErrorCode.ROOM_FULL,
+                    f"this session already has {MAX_OBSERVERS} observers",
+                )
+            return
+        seated = [p for p in others if p.role.takes_seat]
+        if len(seated) >= self.spec.capacity:
+            raise DomainError(
+                ErrorCode.ROOM_FULL,
+                f"this session is full ({self.spec.capacity} of "
+                f"{self.spec.capacity} seats taken)",
+            )
+        if self.spec.kind is SessionKind.ONE_ON_ONE and any(
+            p.role is role for p in seated
+        ):
+            raise DomainError(
+                ErrorCode.ROOM_FULL,
+                f"this one-on-one session already has a {role.value}",
+            )
+
+    def _leave(self, command: Leave, now: float) -> list[Event]:
+        participant = self._participants.pop(command.participant_id, None)
+        if participant is None:
+            return []
+        return [ParticipantLeft(participant, command.reason, now)]
+
+    def _set_media_state(self, command: SetMediaState, now: float) -> list[Event]:
+        participant = self._require(command.participant_id)
+        if not participant.role.publishes:
+            raise DomainError(ErrorCode.NOT_ALLOWED, "observers do not publish media")
+        if (participant.audio_muted, participant.video_muted) == (
+            command.audio_muted,
+            command.video_muted,
+        ):
+            return []
+        updated = dataclasses.replace(
+            participant,
+            audio_muted=command.audio_muted,
+            video_muted=command.video_muted,
+        )
+        self._participants[updated.participant_id] = updated
+        return [MediaStateChanged(updated, now)]
+
+    def _mark_active(self, command: MarkActive, now: float) -> list[Event]:
+        participant = self._participants.get(command.participant_id)
+        if participant is None or participant.active_at is not None:
+            return []
+        updated = dataclasses.replace(participant, active_at=now)
+        self._participants[updated.participant_id] = updated
+        return [ParticipantActivated(updated, now)]

@@ -1,0 +1,309 @@
+"""The one wire schema of the signaling WebSocket.
+
+Every message is a JSON object with a ``type``; each type is one pydantic model,
+collected in two discriminated unions: :data:`ClientMessage` (browser/bot -> server)
+and :data:`ServerMessage` (server -> browser/bot). Requests may carry an ``id``;
+replies and errors carry ``re`` with that id. Errors have a stable ``code`` and a
+human ``message``.
+
+The server, the tests and the load bots import this module; ``web_client/protocol.js``
+is generated from it (``python -m signaling.protocol --js``) and a test fails when
+the two drift. Bump :data:`PROTOCOL_VERSION` on any incompatible change.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from session_room.errors import ErrorCode
+from session_room.roles import LeaveReason, Role, SessionKind
+
+PROTOCOL_VERSION = 1
+"""Version of this schema; a client announcing another version is refused."""
+
+MAX_SDP_CHARS = 64_000
+MAX_NAME_CHARS = 60
+MAX_MESSAGE_BYTES = 128_000
+"""The largest WebSocket text frame the server reads."""
+
+
+class CloseCode(IntEnum):
+    """WebSocket close codes the server uses (44xx: refused at join)."""
+
+    NORMAL = 1000
+    GOING_AWAY = 1001
+    BAD_JOIN = 4400
+    TOKEN_INVALID = 4401
+    TOKEN_EXPIRED = 4402
+    TOKEN_WRONG_SESSION = 4403
+    SESSION_NOT_FOUND = 4404
+    JOIN_TIMEOUT = 4408
+    ROOM_FULL = 4409
+    SESSION_ENDED = 4410
+    REPLACED = 4411
+    UNSUPPORTED_VERSION = 4426
+    TOO_SLOW = 4429
+
+
+class MediaKind(StrEnum):
+    """Kinds of media track."""
+
+    AUDIO = "audio"
+    VIDEO = "video"
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- shared parts
+
+
+class SessionInfo(_Message):
+    """A session as participants see it."""
+
+    session_id: str
+    kind: SessionKind
+    title: str
+    capacity: int
+    scheduled_start: float | None = None
+    planned_minutes: int | None = None
+
+
+class ParticipantInfo(_Message):
+    """A participant as others see them."""
+
+    participant_id: str
+    identity: str
+    display_name: str
+    role: Role
+    audio_muted: bool = False
+    video_muted: bool = False
+    active: bool = False
+
+
+class IceServerInfo(_Message):
+    """One ICE server for the browser's RTCPeerConnection."""
+
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class TrackInfo(_Message):
+    """Which participant's media a receive-side transceiver (by ``mid``) carries."""
+
+    mid: str
+    participant_id: str
+    kind: MediaKind
+
+
+class CodecInfo(_Message):
+    """The codecs pinned for the session (every transceiver uses exactly these)."""
+
+    audio: str = "opus"
+    video: str = "VP8"
+
+
+# ------------------------------------------------------- client -> server
+
+
+class Join(_Message):
+    """First message on a socket: who I am (the invite token) and my name."""
+
+    type: Literal["join"] = "join"
+    id: str | None = None
+    protocol_version: int
+    token: str = Field(min_length=1, max_length=4096)
+    display_name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+
+
+class PublishOffer(_Message):
+    """SDP offer of the client's send PeerConnection."""
+
+    type: Literal["publish_offer"] = "publish_offer"
+    id: str | None = None
+    sdp: str = Field(min_length=1, max_length=MAX_SDP_CHARS)
+
+
+class SubscribeAnswer(_Message):
+    """SDP answer to the server's ``subscribe_offer`` of that revision."""
+
+    type: Literal["subscribe_answer"] = "subscribe_answer"
+    id: str | None = None
+    revision: int
+    sdp: str = Field(min_length=1, max_length=MAX_SDP_CHARS)
+
+
+class SetMediaState(_Message):
+    """The client muted/unmuted its microphone or turned its camera off/on."""
+
+    type: Literal["set_media_state"] = "set_media_state"
+    id: str | None = None
+    audio_muted: bool
+    video_muted: bool
+
+
+class Ping(_Message):
+    """Keep-alive and clock probe; answered by ``pong``."""
+
+    type: Literal["ping"] = "ping"
+    id: str | None = None
+
+
+class Leave(_Message):
+    """The participant leaves; the server answers ``bye`` and closes."""
+
+    type: Literal["leave"] = "leave"
+    id: str | None = None
+
+
+ClientMessage = Annotated[
+    Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave,
+    Field(discriminator="type"),
+]
+
+# ------------------------------------------------------- server -> client
+
+
+class Joined(_Message):
+    """Reply to ``join``: a snapshot of the session."""
+
+    type: Literal["joined"] = "joined"
+    re: str | None = None
+    protocol_version: int = PROTOCOL_VERSION
+    session: SessionInfo
+    you: ParticipantInfo
+    participants: list[ParticipantInfo]
+    ice_servers: list[IceServerInfo]
+    codecs: CodecInfo = CodecInfo()
+    server_time: float
+
+
+class ParticipantJoined(_Message):
+    """Someone joined."""
+
+    type: Literal["participant_joined"] = "participant_joined"
+    participant: ParticipantInfo
+
+
+class ParticipantLeft(_Message):
+    """Someone left, with the reason."""
+
+    type: Literal["participant_left"] = "participant_left"
+    participant_id: str
+    reason: LeaveReason
+
+
+class ParticipantUpdated(_Message):
+    """Someone's muted/active state changed."""
+
+    type: Literal["participant_updated"] = "participant_updated"
+    participant: ParticipantInfo
+
+
+class PublishAnswer(_Message):
+    """SDP answer for the client's send PeerConnection."""
+
+    type: Literal["publish_answer"] = "publish_answer"
+    re: str | None = None
+    sdp: str
+
+
+class SubscribeOffer(_Message):
+    """SDP offer for the client's receive PeerConnection, and what each mid carries."""
+
+    type: Literal["subscribe_offer"] = "subscribe_offer"
+    revision: int
+    sdp: str
+    tracks: list[TrackInfo]
+
+
+class Pong(_Message):
+    """Reply to ``ping``."""
+
+    type: Literal["pong"] = "pong"
+    re: str | None = None
+    server_time: float
+
+
+class Error(_Message):
+    """A request was refused; the connection and the session carry on."""
+
+    type: Literal["error"] = "error"
+    re: str | None = None
+    code: ErrorCode
+    message: str
+
+
+class Bye(_Message):
+    """The server is about to close this socket, and why."""
+
+    type: Literal["bye"] = "bye"
+    reason: LeaveReason
+    message: str
+
+
+ServerMessage = Annotated[
+    Joined
+    | ParticipantJoined
+    | ParticipantLeft
+    | ParticipantUpdated
+    | PublishAnswer
+    | SubscribeOffer
+    | Pong
+    | Error
+    | Bye,
+    Field(discriminator="type"),
+]
+
+CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+
+AnyClientMessage = Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave
+AnyServerMessage = (
+    Joined
+    | ParticipantJoined
+    | ParticipantLeft
+    | ParticipantUpdated
+    | PublishAnswer
+    | SubscribeOffer
+    | Pong
+    | Error
+    | Bye
+)
+
+
+def parse_client(text: str | bytes) -> AnyClientMessage:
+    """Parses one client message.
+
+    Raises:
+        pydantic.ValidationError: If the text is not a valid client message.
+    """
+    return CLIENT_ADAPTER.validate_json(text)
+
+
+def parse_server(text: str | bytes) -> AnyServerMessage:
+    """Parses one server message (used by tests and load bots).
+
+    Raises:
+        pydantic.ValidationError: If the text is not a valid server message.
+    """
+    return SERVER_ADAPTER.validate_json(text)
+
+
+def encode(message: AnyClientMessage | AnyServerMessage) -> str:
+    """Serialises a message to its JSON wire form."""
+    return message.model_dump_json()
+
+
+def json_schema() -> dict[str, Any]:
+    """Returns the JSON schema of both directions, for docs and the JS mirror."""
+    return {
+        "protocol_version": PROTOCOL_VERSION,
+        "client": CLIENT_ADAPTER.json_schema(),
+        "server": SERVER_ADAPTER.json_schema(),
+    }

@@ -1,0 +1,310 @@
+// @ts-check
+/**
+ * WebRTC for the room: the local camera/microphone, the send PeerConnection
+ * (publish) and the receive PeerConnection (subscribe), both negotiated with the
+ * server's aiortc relay. The server takes no trickled candidates, so every
+ * description is sent once ICE gathering has completed.
+ */
+
+/** @typedef {import('./protocol.js').IceServerInfo} IceServerInfo */
+/** @typedef {import('./protocol.js').CodecInfo} CodecInfo */
+/** @typedef {import('./protocol.js').SubscribeOffer} SubscribeOffer */
+/** @typedef {import('./protocol.js').TrackInfo} TrackInfo */
+
+/** How long to wait for ICE gathering before sending what we have. */
+export const ICE_GATHERING_TIMEOUT_MS = 5000;
+
+/** Constraints of the local camera and microphone. */
+export const MEDIA_CONSTRAINTS = Object.freeze({
+  audio: true,
+  video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } },
+});
+
+/** Raised when the browser cannot use the session's pinned codec. */
+export class CodecError extends Error {
+  /** @param {string} codec e.g. "video/VP8". */
+  constructor(codec) {
+    super("Your browser cannot use the session's codec");
+    this.name = 'CodecError';
+    this.codec = codec;
+  }
+}
+
+/**
+ * The RTCPeerConnection configuration for the session's ICE servers.
+ * @param {Array<IceServerInfo>} iceServers From `joined.ice_servers`.
+ * @returns {RTCConfiguration}
+ */
+export function peerConfig(iceServers) {
+  return {
+    iceServers: iceServers.map((server) => {
+      /** @type {RTCIceServer} */
+      const entry = { urls: server.urls };
+      if (server.username) entry.username = server.username;
+      if (server.credential) entry.credential = server.credential;
+      return entry;
+    }),
+    bundlePolicy: 'max-bundle',
+  };
+}
+
+/**
+ * Resolves when ICE gathering of `pc` is complete, or after a timeout.
+ * @param {RTCPeerConnection} pc
+ * @param {number} [timeoutMs]
+ * @returns {Promise<void>}
+ */
+export function waitForIceGathering(pc, timeoutMs = ICE_GATHERING_TIMEOUT_MS) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', onChange);
+      resolve();
+    };
+    const onChange = () => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener('icegatheringstatechange', onChange);
+  });
+}
+
+/**
+ * Restricts a transceiver to the session's codec (plus RTX for video), where the
+ * browser supports `setCodecPreferences`.
+ * @param {RTCRtpTransceiver} transceiver
+ * @param {'audio'|'video'} kind
+ * @param {string} codecName e.g. "VP8" or "opus".
+ * @throws {CodecError} If the browser lacks that codec.
+ */
+export function preferCodec(transceiver, kind, codecName) {
+  if (typeof transceiver.setCodecPreferences !== 'function') return;
+  const capabilities = RTCRtpReceiver.getCapabilities(kind);
+  if (!capabilities) return;
+  const wanted = `${kind}/${codecName}`.toLowerCase();
+  const chosen = capabilities.codecs.filter((codec) => codec.mimeType.toLowerCase() === wanted);
+  if (chosen.length === 0) throw new CodecError(wanted);
+  const rtx = kind === 'video'
+    ? capabilities.codecs.filter((codec) => codec.mimeType.toLowerCase() === 'video/rtx')
+    : [];
+  transceiver.setCodecPreferences([...chosen, ...rtx]);
+}
+
+/**
+ * Result of asking for the camera and microphone.
+ * @typedef {Object} LocalMedia
+ * @property {MediaStream|null} stream What we got (maybe only one kind).
+ * @property {string|null} error A sentence for the user when something failed.
+ */
+
+/**
+ * A user-facing sentence for a getUserMedia failure.
+ * @param {unknown} error
+ * @returns {string}
+ */
+export function describeMediaError(error) {
+  const name = error instanceof DOMException || error instanceof Error ? error.name : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'Camera and microphone access was blocked. Allow it in your browser settings and reload to be seen and heard.';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'No camera or microphone was found.';
+    case 'NotReadableError':
+    case 'AbortError':
+      return 'Your camera or microphone is in use by another application.';
+    default:
+      return `Could not start your camera or microphone${error instanceof Error && error.message ? `: ${error.message}` : '.'}`;
+  }
+}
+
+/**
+ * Opens the camera and microphone; falls back to one of them if both fail.
+ * @returns {Promise<LocalMedia>}
+ */
+export async function getLocalMedia() {
+  if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== 'function') {
+    return { stream: null, error: 'This browser cannot use a camera or microphone here (a secure https page is needed).' };
+  }
+  try {
+    return { stream: await navigator.mediaDevices.getUserMedia(MEDIA_CONSTRAINTS), error: null };
+  } catch (error) {
+    const message = describeMediaError(error);
+    if (error instanceof Error && (error.name === 'NotAllowedError' || error.name === 'SecurityError')) {
+      return { stream: null, error: message };
+    }
+    for (const partial of [{ audio: true }, { video: MEDIA_CONSTRAINTS.video }]) {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia(partial);
+        const missing = 'audio' in partial ? 'camera' : 'microphone';
+        return { stream, error: `Your ${missing} could not be started. ${message}` };
+      } catch {
+        // Try the next kind.
+      }
+    }
+    return { stream: null, error: message };
+  }
+}
+
+/** The send PeerConnection: our camera and microphone to the relay. */
+export class Publisher {
+  /**
+   * @param {RTCConfiguration} config
+   * @param {MediaStream} stream Local stream (its first audio and video tracks are sent).
+   * @param {CodecInfo} codecs Pinned codecs from `joined.codecs`.
+   */
+  constructor(config, stream, codecs) {
+    this.pc = new RTCPeerConnection(config);
+    this.stream = stream;
+    this.codecs = codecs;
+  }
+
+  /**
+   * Adds the transceivers and builds the offer, with all ICE candidates in it.
+   * @returns {Promise<string>} The offer SDP to send as `publish_offer`.
+   * @throws {CodecError} If the pinned codec is unavailable.
+   */
+  async createOffer() {
+    const audio = this.stream.getAudioTracks()[0];
+    const video = this.stream.getVideoTracks()[0];
+    if (audio) {
+      const transceiver = this.pc.addTransceiver(audio, { direction: 'sendonly', streams: [this.stream] });
+      preferCodec(transceiver, 'audio', this.codecs.audio ?? 'opus');
+    }
+    if (video) {
+      const transceiver = this.pc.addTransceiver(video, { direction: 'sendonly', streams: [this.stream] });
+      preferCodec(transceiver, 'video', this.codecs.video ?? 'VP8');
+    }
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    await waitForIceGathering(this.pc);
+    const description = this.pc.localDescription;
+    if (!description) throw new Error('no local description');
+    return description.sdp;
+  }
+
+  /**
+   * Applies the server's answer.
+   * @param {string} sdp
+   */
+  async acceptAnswer(sdp) {
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  close() {
+    this.pc.close();
+  }
+}
+
+/**
+ * @typedef {Object} SubscriberHooks
+ * @property {(revision: number, sdp: string) => void} sendAnswer Sends `subscribe_answer`.
+ * @property {() => void} tracksChanged Called after each offer is applied.
+ * @property {(error: unknown) => void} failed Called when an offer cannot be applied.
+ */
+
+/** The receive PeerConnection: everyone else's media from the relay. */
+export class Subscriber {
+  /**
+   * @param {RTCConfiguration} config
+   * @param {SubscriberHooks} hooks
+   */
+  constructor(config, hooks) {
+    this.config = config;
+    this.hooks = hooks;
+    /** @type {RTCPeerConnection|null} Created on the first offer. */
+    this.pc = null;
+    /** @type {Array<TrackInfo>} What each mid carries, from the latest offer. */
+    this.tracks = [];
+    /** @type {Promise<void>} Offers are applied strictly one at a time. */
+    this.queue = Promise.resolve();
+    this.closed = false;
+  }
+
+  /**
+   * Queues a `subscribe_offer`; it is answered after the ones before it.
+   * @param {SubscribeOffer} offer
+   * @returns {Promise<void>} Settles when this offer has been handled.
+   */
+  handleOffer(offer) {
+    this.queue = this.queue.then(() => this.apply(offer)).catch((error) => {
+      if (!this.closed) this.hooks.failed(error);
+    });
+    return this.queue;
+  }
+
+  /**
+   * @param {SubscribeOffer} offer
+   * @returns {Promise<void>}
+   */
+  async apply(offer) {
+    if (this.closed) return;
+    if (!this.pc) this.pc = new RTCPeerConnection(this.config);
+    const pc = this.pc;
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    if (/^m=/mu.test(offer.sdp)) await waitForIceGathering(pc);
+    if (this.closed) return;
+    const description = pc.localDescription;
+    if (!description) throw new Error('no local description');
+    this.tracks = offer.tracks.slice();
+    this.hooks.sendAnswer(offer.revision, description.sdp);
+    this.hooks.tracksChanged();
+  }
+
+  /**
+   * The received tracks of each participant, rebuilt from the latest `tracks` list.
+   * @returns {Map<string, Array<MediaStreamTrack>>}
+   */
+  tracksByParticipant() {
+    /** @type {Map<string, Array<MediaStreamTrack>>} */
+    const result = new Map();
+    if (!this.pc) return result;
+    /** @type {Map<string, MediaStreamTrack>} */
+    const byMid = new Map();
+    for (const transceiver of this.pc.getTransceivers()) {
+      if (transceiver.mid !== null) byMid.set(transceiver.mid, transceiver.receiver.track);
+    }
+    for (const info of this.tracks) {
+      const track = byMid.get(info.mid);
+      if (!track) continue;
+      const list = result.get(info.participant_id) ?? [];
+      list.push(track);
+      result.set(info.participant_id, list);
+    }
+    return result;
+  }
+
+  /**
+   * Which participant an inbound-rtp stats report belongs to.
+   * @param {{mid?: string, trackIdentifier?: string}} report
+   * @returns {string|undefined}
+   */
+  participantForReport(report) {
+    if (report.mid !== undefined) {
+      return this.tracks.find((info) => info.mid === report.mid)?.participant_id;
+    }
+    if (report.trackIdentifier && this.pc) {
+      const transceiver = this.pc
+        .getTransceivers()
+        .find((t) => t.receiver.track.id === report.trackIdentifier);
+      if (transceiver && transceiver.mid !== null) {
+        return this.tracks.find((info) => info.mid === transceiver.mid)?.participant_id;
+      }
+    }
+    return undefined;
+  }
+
+  /** @returns {Promise<RTCStatsReport|null>} */
+  async getStats() {
+    return this.pc ? this.pc.getStats() : null;
+  }
+
+  close() {
+    this.closed = true;
+    this.pc?.close();
+  }
+}
