@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aiortc import RTCConfiguration, RTCIceServer
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCIceServer
 
 from media import aiortc_internals
 from media.assembler import DEFAULT_GAP_TIMEOUT
@@ -56,7 +56,8 @@ class MediaRelay:
             iceServers=[
                 RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential)
                 for s in config.ice_servers
-            ]
+            ],
+            bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
         )
 
     def create_router(self, emit: Callable[[MediaEvent], None]) -> SessionRouter:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 
-from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 from load_tests.bot_media import (
     AudioSource,
@@ -25,7 +25,8 @@ class BotSubscriber:
     """A bot's receive connection with a probe per transceiver mid."""
 
     participant_id: str
-    pc: RTCPeerConnection = field(default_factory=RTCPeerConnection)
+    pc: RTCPeerConnection = field(default_factory=lambda: RTCPeerConnection(
+        RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)))
     probes: dict[str, ReceiveProbe] = field(default_factory=dict)
     tracks: tuple[TrackSlot, ...] = ()
     decode: bool = False
@@ -55,8 +56,9 @@ class Harness:
         while True:
             event = await self.events.get()
             if isinstance(event, SubscribeOfferReady):
-                bot = self.subscribers[event.participant_id]
-                await self._answer(bot, event)
+                bot = self.subscribers.get(event.participant_id)
+                if bot is not None:
+                    await self._answer(bot, event)
             elif hasattr(event, "kind"):
                 self.flowing.append((event.participant_id, event.kind))
 

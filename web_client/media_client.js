@@ -8,8 +8,8 @@
 
 /** @typedef {import('./protocol.js').IceServerInfo} IceServerInfo */
 /** @typedef {import('./protocol.js').CodecInfo} CodecInfo */
-/** @typedef {import('./protocol.js').SubscribeOffer} SubscribeOffer */
-/** @typedef {import('./protocol.js').TrackInfo} TrackInfo */
+/** @typedef {import('./wire.js').SubscribeOffer} SubscribeOffer */
+/** @typedef {import('./wire.js').TrackInfo} TrackInfo */
 
 /** How long to wait for ICE gathering before sending what we have. */
 export const ICE_GATHERING_TIMEOUT_MS = 5000;

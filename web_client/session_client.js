@@ -5,21 +5,8 @@
  */
 
 /** @typedef {import('./protocol.js').ClientMessage} ClientMessage */
-/** @typedef {import('./protocol.js').ServerMessage} ServerMessage */
 
-/**
- * Server message types and their payloads.
- * @typedef {Object} ServerMessageMap
- * @property {import('./protocol.js').Joined} joined
- * @property {import('./protocol.js').ParticipantJoined} participant_joined
- * @property {import('./protocol.js').ParticipantLeft} participant_left
- * @property {import('./protocol.js').ParticipantUpdated} participant_updated
- * @property {import('./protocol.js').PublishAnswer} publish_answer
- * @property {import('./protocol.js').SubscribeOffer} subscribe_offer
- * @property {import('./protocol.js').Pong} pong
- * @property {import('./protocol.js').Error} error
- * @property {import('./protocol.js').Bye} bye
- */
+/** @typedef {import('./wire.js').ServerMessageMap} ServerMessageMap */
 
 /**
  * How the socket closed.
@@ -157,7 +144,7 @@ export class SessionClient {
       console.warn('[mentor-rooms] ignored a message without a type');
       return;
     }
-    const message = /** @type {ServerMessage & {type: string}} */ (parsed);
+    const message = /** @type {{type: string}} */ (parsed);
     const list = this.handlers.get(message.type);
     if (!list) return; // Unknown or unhandled types are ignored (forward compatible).
     for (const handler of list) {

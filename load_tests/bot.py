@@ -1,0 +1,194 @@
+"""A bot participant: speaks ``signaling.protocol`` over a real WebSocket, publishes
+synthetic VP8/Opus with aiortc and counts what it actually receives."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from dataclasses import dataclass, field
+
+import websockets
+from aiortc import (
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
+
+from load_tests.bot_media import (
+    AudioSource,
+    ReceiveProbe,
+    VideoSource,
+    install_probe,
+    route_keyframe_requests,
+)
+from signaling import protocol
+
+
+@dataclass
+class RemoteMedia:
+    """What a bot receives from one other participant."""
+
+    video: ReceiveProbe | None = None
+    audio: ReceiveProbe | None = None
+
+
+@dataclass
+class Bot:
+    """One participant driven by code.
+
+    Args:
+        ws_url: ``ws://host:port/ws/sessions/<id>``.
+        token: Invite token.
+        name: Display name.
+        publish: Send synthetic audio+video after joining.
+        width, height: Video size when publishing.
+    """
+
+    ws_url: str
+    token: str
+    name: str = "bot"
+    publish: bool = True
+    width: int = 320
+    height: int = 240
+    bitrate: int = 400_000
+    joined: protocol.Joined | None = None
+    participants: dict[str, protocol.ParticipantInfo] = field(default_factory=dict)
+    received: list[protocol.AnyServerMessage] = field(default_factory=list)
+    tracks: list[protocol.TrackInfo] = field(default_factory=list)
+    probes: dict[str, ReceiveProbe] = field(default_factory=dict)
+    video: VideoSource | None = None
+    join_started: float = 0.0
+    close_code: int | None = None
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._ws: websockets.ClientConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._send_pc: RTCPeerConnection | None = None
+        self._recv_pc: RTCPeerConnection | None = None
+        self._joined = asyncio.Event()
+        self._answered = asyncio.Event()
+        self._offers: asyncio.Queue[protocol.SubscribeOffer] = asyncio.Queue(100)
+        self._offer_task: asyncio.Task[None] | None = None
+
+    def _config(self) -> RTCConfiguration:
+        assert self.joined is not None
+        return RTCConfiguration(iceServers=[
+            RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
+            for s in self.joined.ice_servers], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+
+    async def send(self, message: protocol.AnyClientMessage) -> None:
+        """Sends one message."""
+        assert self._ws is not None
+        await self._ws.send(protocol.encode(message))
+
+    def next_id(self) -> str:
+        """A fresh request id."""
+        return str(next(self._ids))
+
+    async def join(self, timeout: float = 10.0) -> protocol.Joined:
+        """Connects and joins; raises ``ConnectionError`` with the close code if refused."""
+        self.join_started = time.monotonic()
+        self._ws = await websockets.connect(self.ws_url, max_size=2**20)
+        self._reader = asyncio.create_task(self._read_loop())
+        await self.send(protocol.Join(id=self.next_id(), protocol_version=protocol.PROTOCOL_VERSION,
+                                      token=self.token, display_name=self.name))
+        self._offer_task = asyncio.create_task(self._offer_loop())
+        done, _ = await asyncio.wait(
+            [asyncio.ensure_future(self._joined.wait()), self._reader], timeout=timeout,
+            return_when=asyncio.FIRST_COMPLETED)
+        if self.joined is None:
+            raise ConnectionError(f"join refused (close code {self.close_code})")
+        if self.publish:
+            await self._publish()
+        return self.joined
+
+    async def _publish(self) -> None:
+        pc = self._send_pc = RTCPeerConnection(self._config())
+        self.video = VideoSource(self.width, self.height, bitrate=self.bitrate)
+        route_keyframe_requests(pc.addTrack(self.video), self.video)
+        pc.addTrack(AudioSource())
+        await pc.setLocalDescription(await pc.createOffer())
+        await self.send(protocol.PublishOffer(id=self.next_id(), sdp=pc.localDescription.sdp))
+        await asyncio.wait_for(self._answered.wait(), 10)
+
+    async def _read_loop(self) -> None:
+        assert self._ws is not None
+        try:
+            async for raw in self._ws:
+                message = protocol.parse_server(raw)
+                self.received.append(message)
+                await self._on_message(message)
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self.close_code = self._ws.close_code
+
+    async def _on_message(self, message: protocol.AnyServerMessage) -> None:
+        if isinstance(message, protocol.Joined):
+            self.joined = message
+            self.participants = {p.participant_id: p for p in message.participants}
+            self._joined.set()
+        elif isinstance(message, protocol.ParticipantJoined | protocol.ParticipantUpdated):
+            self.participants[message.participant.participant_id] = message.participant
+        elif isinstance(message, protocol.ParticipantLeft):
+            self.participants.pop(message.participant_id, None)
+        elif isinstance(message, protocol.PublishAnswer) and self._send_pc is not None:
+            await self._send_pc.setRemoteDescription(RTCSessionDescription(message.sdp, "answer"))
+            self._answered.set()
+        elif isinstance(message, protocol.SubscribeOffer):
+            self._offers.put_nowait(message)
+
+    async def _offer_loop(self) -> None:
+        while True:
+            offer = await self._offers.get()
+            if self._recv_pc is None:
+                self._recv_pc = RTCPeerConnection(self._config())
+            pc = self._recv_pc
+            await pc.setRemoteDescription(RTCSessionDescription(offer.sdp, "offer"))
+            for transceiver in pc.getTransceivers():
+                if transceiver.mid is not None and transceiver.mid not in self.probes:
+                    self.probes[transceiver.mid] = install_probe(transceiver.receiver,
+                                                                 transceiver.kind)
+            await pc.setLocalDescription(await pc.createAnswer())
+            self.tracks = list(offer.tracks)
+            await self.send(protocol.SubscribeAnswer(id=self.next_id(), revision=offer.revision,
+                                                     sdp=pc.localDescription.sdp))
+
+    def remote(self, participant_id: str) -> RemoteMedia:
+        """The probes currently carrying ``participant_id``'s media."""
+        media = RemoteMedia()
+        for track in self.tracks:
+            if track.participant_id == participant_id:
+                probe = self.probes.get(track.mid)
+                if track.kind == protocol.MediaKind.VIDEO:
+                    media.video = probe
+                else:
+                    media.audio = probe
+        return media
+
+    @property
+    def participant_id(self) -> str:
+        """This bot's participant id (after joining)."""
+        assert self.joined is not None
+        return self.joined.you.participant_id
+
+    async def close(self) -> None:
+        """Leaves (if connected) and closes everything. Idempotent."""
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await self.send(protocol.Leave(id=self.next_id()))
+            with contextlib.suppress(Exception):
+                await self._ws.close()
+        for task in (self._offer_task, self._reader):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        for pc in (self._send_pc, self._recv_pc):
+            if pc is not None:
+                await pc.close()

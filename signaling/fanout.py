@@ -1,0 +1,52 @@
+"""Turns domain events into wire messages for each recipient."""
+
+from __future__ import annotations
+
+from session_room.events import (
+    Event,
+    MediaStateChanged,
+    ParticipantActivated,
+    ParticipantJoined,
+    ParticipantLeft,
+)
+from session_room.participant import Participant
+from session_room.room import SessionSpec
+from signaling import protocol
+
+
+def participant_info(participant: Participant) -> protocol.ParticipantInfo:
+    """The wire view of a participant."""
+    return protocol.ParticipantInfo(
+        participant_id=participant.participant_id,
+        identity=participant.identity,
+        display_name=participant.display_name,
+        role=participant.role,
+        audio_muted=participant.audio_muted,
+        video_muted=participant.video_muted,
+        active=participant.active_at is not None,
+    )
+
+
+def session_info(spec: SessionSpec) -> protocol.SessionInfo:
+    """The wire view of a session."""
+    return protocol.SessionInfo(
+        session_id=spec.session_id,
+        kind=spec.kind,
+        title=spec.title,
+        capacity=spec.capacity,
+        scheduled_start=spec.scheduled_start,
+        planned_minutes=spec.planned_minutes,
+    )
+
+
+def broadcast_message(event: Event) -> protocol.AnyServerMessage:
+    """The message every other participant gets for ``event``."""
+    if isinstance(event, ParticipantJoined):
+        return protocol.ParticipantJoined(participant=participant_info(event.participant))
+    if isinstance(event, ParticipantLeft):
+        return protocol.ParticipantLeft(
+            participant_id=event.participant.participant_id, reason=event.reason
+        )
+    if isinstance(event, (MediaStateChanged, ParticipantActivated)):
+        return protocol.ParticipantUpdated(participant=participant_info(event.participant))
+    raise TypeError(f"no message for {event!r}")

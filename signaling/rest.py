@@ -1,0 +1,153 @@
+"""REST: create sessions and issue invites (OpenAPI at /docs)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
+from pydantic import BaseModel, Field, model_validator
+
+from session_room.ids import Identity, SessionId, new_identity, new_session_id
+from session_room.roles import Role, SessionKind, capacity_for
+from session_room.room import SessionSpec
+from signaling.auth import InviteError, InviteSigner
+from signaling.backends.base import SessionStore
+from signaling.protocol import MAX_NAME_CHARS
+from signaling.settings import Settings
+
+
+class CreateSession(BaseModel):
+    """A new mentoring session."""
+
+    kind: SessionKind
+    title: str = Field(min_length=1, max_length=120)
+    capacity: int | None = Field(default=None, description="circles: 2..12 seats (default 12)")
+    scheduled_start: datetime | None = Field(default=None, description="with a time zone")
+    planned_minutes: int | None = Field(default=None, ge=5, le=600)
+    mentor_name: str = Field(default="", max_length=MAX_NAME_CHARS)
+
+    @model_validator(mode="after")
+    def _check(self) -> CreateSession:
+        capacity_for(self.kind, self.capacity)
+        if self.scheduled_start is not None and self.scheduled_start.tzinfo is None:
+            raise ValueError("scheduled_start needs a time zone (e.g. 2026-11-22T15:00:00Z)")
+        return self
+
+
+class SessionOut(BaseModel):
+    """A session as stored."""
+
+    session_id: str
+    kind: SessionKind
+    title: str
+    capacity: int
+    created_at: datetime
+    scheduled_start: datetime | None
+    planned_minutes: int | None
+
+
+class CreateInvite(BaseModel):
+    """An invite for one person in one role."""
+
+    role: Role
+    display_name: str = Field(default="", max_length=MAX_NAME_CHARS)
+
+
+class InviteOut(BaseModel):
+    """A signed invite link."""
+
+    role: Role
+    identity: str
+    display_name: str
+    token: str
+    url: str
+    expires_at: datetime
+
+
+class SessionCreated(BaseModel):
+    """A new session and the mentor's own invite."""
+
+    session: SessionOut
+    mentor_invite: InviteOut
+
+
+def _iso(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def session_out(spec: SessionSpec) -> SessionOut:
+    """The REST view of a session."""
+    return SessionOut(
+        session_id=spec.session_id, kind=spec.kind, title=spec.title, capacity=spec.capacity,
+        created_at=datetime.fromtimestamp(spec.created_at, UTC),
+        scheduled_start=_iso(spec.scheduled_start), planned_minutes=spec.planned_minutes,
+    )
+
+
+def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) -> APIRouter:
+    """Returns the ``/api`` routes bound to a store and a signer."""
+    router = APIRouter(prefix="/api", tags=["sessions"])
+    ttl = settings.invite_ttl_minutes * 60
+
+    def invite(request: Request, session_id: SessionId, role: Role, name: str,
+               identity: Identity | None = None) -> InviteOut:
+        who = identity or new_identity()
+        token, expires = signer.issue(session_id, role, who, name, ttl)
+        base = (settings.public_url or str(request.base_url)).rstrip("/")
+        return InviteOut(role=role, identity=who, display_name=name, token=token,
+                         url=f"{base}/s/{session_id}#token={token}",
+                         expires_at=datetime.fromtimestamp(expires, UTC))
+
+    async def load(session_id: str) -> SessionSpec:
+        spec = await store.load_session(SessionId(session_id))
+        if spec is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "this session does not exist")
+        return spec
+
+    def mentor_of(session_id: str,
+                  authorization: Annotated[str, Header(description="Bearer <mentor token>")]
+                  = "") -> None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a mentor's invite token is needed")
+        try:
+            claims = signer.verify(token, session_id)
+        except InviteError as exc:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, exc.message) from exc
+        if claims.role is not Role.MENTOR:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "only a mentor can invite people")
+
+    @router.post("/sessions", status_code=status.HTTP_201_CREATED)
+    async def create_session(body: CreateSession, request: Request) -> SessionCreated:
+        """Creates a session and returns it with the mentor's invite link."""
+        spec = SessionSpec(
+            session_id=new_session_id(), kind=body.kind, title=body.title.strip(),
+            capacity=capacity_for(body.kind, body.capacity), created_at=time.time(),
+            scheduled_start=body.scheduled_start.timestamp() if body.scheduled_start else None,
+            planned_minutes=body.planned_minutes,
+        )
+        await store.save_session(spec)
+        mentor = invite(request, spec.session_id, Role.MENTOR, body.mentor_name.strip())
+        return SessionCreated(session=session_out(spec), mentor_invite=mentor)
+
+    @router.get("/sessions/{session_id}")
+    async def get_session(session_id: str) -> SessionOut:
+        """Returns a session's public details."""
+        return session_out(await load(session_id))
+
+    @router.post("/sessions/{session_id}/invites", status_code=status.HTTP_201_CREATED,
+                 dependencies=[Depends(mentor_of)])
+    async def create_invite(session_id: str, body: CreateInvite, request: Request) -> InviteOut:
+        """Issues an invite for one person (needs the session's mentor token)."""
+        spec = await load(session_id)
+        return invite(request, spec.session_id, body.role, body.display_name.strip())
+
+    return router
+
+
+def new_secret() -> str:
+    """A fresh signing secret."""
+    return secrets.token_urlsafe(48)

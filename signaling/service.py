@@ -1,0 +1,264 @@
+"""Session workers: the one writer per live session, and the registry that owns them.
+
+A worker's inbox receives client requests, disconnects and media events; the worker
+applies them in order to the :class:`SessionRoom` and the media router, and fans
+the resulting events out to the connections' bounded outboxes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+
+from media.events import MediaError, MediaEvent, MediaFlowing, SubscribeOfferReady
+from media.relay import MediaRelay
+from media.router import SessionRouter
+from session_room import commands as cmd
+from session_room.errors import DomainError, ErrorCode
+from session_room.events import Event, ParticipantJoined, ParticipantLeft
+from session_room.ids import ParticipantId, SessionId, new_participant_id
+from session_room.roles import LeaveReason
+from session_room.room import SessionRoom, SessionSpec
+from signaling import protocol
+from signaling.auth import InviteClaims
+from signaling.connection import Connection
+from signaling.fanout import broadcast_message, participant_info, session_info
+
+logger = logging.getLogger(__name__)
+
+INBOX_SIZE = 1000
+
+LEAVE_MESSAGES = {
+    LeaveReason.LEFT: "You left the session.",
+    LeaveReason.REPLACED: "You joined from another tab or device; this one was disconnected.",
+    LeaveReason.SERVER_SHUTDOWN: "The server is restarting.",
+}
+
+
+@dataclass(slots=True)
+class JoinRequest:
+    """A verified socket asks to join; ``result`` gets its participant id or an error."""
+
+    connection: Connection
+    claims: InviteClaims
+    display_name: str
+    request_id: str | None
+    result: asyncio.Future[ParticipantId] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRequest:
+    """A parsed message from a joined participant."""
+
+    participant_id: ParticipantId
+    connection: Connection
+    message: protocol.AnyClientMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnected:
+    """A participant's socket closed."""
+
+    participant_id: ParticipantId
+    connection: Connection
+
+
+InboxItem = JoinRequest | ClientRequest | Disconnected | MediaEvent
+
+
+class SessionWorker:
+    """Runs one session. Only the worker's task touches the room and the router."""
+
+    def __init__(
+        self, spec: SessionSpec, relay: MediaRelay, ice: list[protocol.IceServerInfo],
+        idle_seconds: float,
+    ) -> None:
+        self.spec = spec
+        self.room = SessionRoom(spec)
+        self.inbox: asyncio.Queue[InboxItem] = asyncio.Queue(INBOX_SIZE)
+        self.router: SessionRouter = relay.create_router(self._on_media_event)
+        self.connections: dict[ParticipantId, Connection] = {}
+        self._ice = ice
+        self._idle_seconds = idle_seconds
+        self.task: asyncio.Task[None] | None = None
+        self.accepting = True
+
+    def _on_media_event(self, event: MediaEvent) -> None:
+        try:
+            self.inbox.put_nowait(event)
+        except asyncio.QueueFull:
+            logger.error("session %s inbox full; media event dropped", self.spec.session_id)
+
+    def submit(self, item: InboxItem) -> bool:
+        """Queues an item; False if the inbox is full (the caller reports it)."""
+        if not self.accepting:
+            return False
+        try:
+            self.inbox.put_nowait(item)
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    async def run(self) -> None:
+        """Processes the inbox until the session has been empty for a while."""
+        try:
+            while True:
+                timeout = None if self.connections else self._idle_seconds
+                try:
+                    item = await asyncio.wait_for(self.inbox.get(), timeout)
+                except TimeoutError:
+                    self.accepting = False
+                    return
+                try:
+                    await self._handle(item)
+                except Exception:
+                    logger.exception("session %s failed on %r", self.spec.session_id, item)
+        finally:
+            await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        for connection in self.connections.values():
+            connection.send(protocol.Bye(reason=LeaveReason.SERVER_SHUTDOWN,
+                                         message=LEAVE_MESSAGES[LeaveReason.SERVER_SHUTDOWN]))
+            connection.close(protocol.CloseCode.GOING_AWAY, "server shutting down")
+        with contextlib.suppress(Exception):
+            await self.router.close()
+
+    async def _handle(self, item: InboxItem) -> None:
+        if isinstance(item, JoinRequest):
+            await self._join(item)
+        elif isinstance(item, ClientRequest):
+            if self.connections.get(item.participant_id) is item.connection:
+                await self._request(item)
+        elif isinstance(item, Disconnected):
+            if self.connections.get(item.participant_id) is item.connection:
+                await self._apply(cmd.Leave(item.participant_id, LeaveReason.DROPPED))
+        elif isinstance(item, SubscribeOfferReady):
+            connection = self.connections.get(ParticipantId(item.participant_id))
+            if connection is not None:
+                connection.send(protocol.SubscribeOffer(
+                    revision=item.revision, sdp=item.sdp,
+                    tracks=[protocol.TrackInfo(mid=t.mid, participant_id=t.participant_id,
+                                               kind=protocol.MediaKind(t.kind))
+                            for t in item.tracks],
+                ))
+        elif isinstance(item, MediaFlowing):
+            await self._apply(cmd.MarkActive(ParticipantId(item.participant_id)))
+        else:
+            logger.warning("session %s: %s", self.spec.session_id, item)
+
+    async def _join(self, request: JoinRequest) -> None:
+        participant_id = new_participant_id()
+        claims = request.claims
+        try:
+            events = self.room.handle(
+                cmd.Join(participant_id, claims.identity, request.display_name, claims.role),
+                time.time(),
+            )
+        except DomainError as exc:
+            request.result.set_exception(exc)
+            return
+        self.connections[participant_id] = request.connection
+        self.router.add_participant(participant_id, claims.role.publishes)
+        me = self.room.get(participant_id)
+        assert me is not None
+        request.connection.send(protocol.Joined(
+            re=request.request_id,
+            session=session_info(self.spec),
+            you=participant_info(me),
+            participants=[participant_info(p) for p in self.room.participants
+                          if p.participant_id != participant_id],
+            ice_servers=self._ice,
+            server_time=time.time(),
+        ))
+        request.result.set_result(participant_id)
+        await self._publish_events(events)
+
+    async def _apply(self, command: cmd.Command) -> None:
+        await self._publish_events(self.room.handle(command, time.time()))
+
+    async def _publish_events(self, events: list[Event]) -> None:
+        for event in events:
+            subject = event.participant.participant_id
+            if isinstance(event, ParticipantLeft):
+                await self._detach(subject, event.reason)
+            message = broadcast_message(event)
+            for participant_id, connection in self.connections.items():
+                if participant_id != subject or not isinstance(event, ParticipantJoined):
+                    connection.send(message)
+
+    async def _detach(self, participant_id: ParticipantId, reason: LeaveReason) -> None:
+        connection = self.connections.pop(participant_id, None)
+        if connection is not None and reason is not LeaveReason.DROPPED:
+            connection.send(protocol.Bye(reason=reason, message=LEAVE_MESSAGES.get(
+                reason, f"You were disconnected ({reason.value}).")))
+            code = (protocol.CloseCode.REPLACED if reason is LeaveReason.REPLACED
+                    else protocol.CloseCode.NORMAL)
+            connection.close(code, LEAVE_MESSAGES.get(reason, reason.value))
+        await self.router.remove_participant(participant_id)
+
+    async def _request(self, request: ClientRequest) -> None:
+        message = request.message
+        connection = request.connection
+        pid = request.participant_id
+        try:
+            if isinstance(message, protocol.PublishOffer):
+                sdp = await self.router.publish(pid, message.sdp)
+                connection.send(protocol.PublishAnswer(re=message.id, sdp=sdp))
+            elif isinstance(message, protocol.SubscribeAnswer):
+                await self.router.accept_subscribe_answer(pid, message.revision, message.sdp)
+            elif isinstance(message, protocol.SetMediaState):
+                await self._apply(cmd.SetMediaState(pid, message.audio_muted,
+                                                    message.video_muted))
+            elif isinstance(message, protocol.Ping):
+                connection.send(protocol.Pong(re=message.id, server_time=time.time()))
+            elif isinstance(message, protocol.Leave):
+                await self._apply(cmd.Leave(pid, LeaveReason.LEFT))
+            elif isinstance(message, protocol.Join):
+                raise DomainError(ErrorCode.ALREADY_JOINED, "this socket has already joined")
+        except DomainError as exc:
+            connection.send(protocol.Error(re=message.id, code=exc.code, message=exc.message))
+        except MediaError as exc:
+            connection.send(protocol.Error(re=message.id, code=ErrorCode(exc.code),
+                                           message=exc.message))
+
+
+class SessionRegistry:
+    """Owns the workers of the live sessions on this node."""
+
+    def __init__(self, relay: MediaRelay, ice: list[protocol.IceServerInfo],
+                 idle_seconds: float) -> None:
+        self._relay = relay
+        self._ice = ice
+        self._idle_seconds = idle_seconds
+        self.workers: dict[SessionId, SessionWorker] = {}
+
+    def worker_for(self, spec: SessionSpec) -> SessionWorker:
+        """Returns the live worker of a session, starting it if needed."""
+        worker = self.workers.get(spec.session_id)
+        if worker is None or not worker.accepting:
+            worker = SessionWorker(spec, self._relay, self._ice, self._idle_seconds)
+            worker.task = asyncio.create_task(self._run(worker), name=spec.session_id)
+            self.workers[spec.session_id] = worker
+        return worker
+
+    async def _run(self, worker: SessionWorker) -> None:
+        try:
+            await worker.run()
+        finally:
+            if self.workers.get(worker.spec.session_id) is worker:
+                del self.workers[worker.spec.session_id]
+
+    async def close(self) -> None:
+        """Stops every worker (participants get ``bye``) and waits for them."""
+        tasks = [w.task for w in self.workers.values() if w.task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -1,0 +1,47 @@
+"""Settings from the environment (prefix ``MENTOR_ROOMS_``), via pydantic-settings."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IceServerSetting(BaseModel):
+    """One STUN/TURN server handed to browsers and used by the relay."""
+
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class Settings(BaseSettings):
+    """Server configuration. Every field can be set as ``MENTOR_ROOMS_<NAME>``.
+
+    Lists are given as JSON, e.g.
+    ``MENTOR_ROOMS_ICE_SERVERS='[{"urls": ["stun:stun.example.org:3478"]}]'``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MENTOR_ROOMS_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    """Address the HTTP server listens on."""
+    port: int = 8000
+    """Port the HTTP server listens on."""
+    storage_url: str = "sqlite:///./data/mentor_rooms.db"
+    """``sqlite:///path`` (embedded default) or ``memory://`` (tests, nothing kept)."""
+    secret_key: str | None = None
+    """Signs invite tokens. Unset: generated once and kept in the storage backend."""
+    public_url: str | None = None
+    """Base URL used in invite links; unset: taken from the request."""
+    invite_ttl_minutes: int = Field(default=7 * 24 * 60, ge=1)
+    """How long an invite link stays valid."""
+    ice_servers: list[IceServerSetting] = Field(default_factory=list)
+    """STUN/TURN servers; empty means host candidates only (no public default)."""
+    media_host_addresses: list[str] | None = None
+    """Addresses the relay gathers ICE host candidates on; unset: all but loopback."""
+    gap_timeout_ms: int = Field(default=120, ge=20, le=1000)
+    """How long the relay waits for a lost packet before asking for a keyframe."""
+    join_timeout_seconds: float = 10.0
+    """How long a new socket may take to send ``join``."""
+    idle_session_seconds: float = 30.0
+    """How long an empty session's worker lives before it stops."""

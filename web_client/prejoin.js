@@ -1,0 +1,190 @@
+// @ts-check
+/**
+ * The pre-join screen: camera preview, microphone level, name and start toggles.
+ */
+import { byId, initials } from './dom.js';
+import { getLocalMedia } from './media_client.js';
+import { MAX_NAME_CHARS } from './protocol.js';
+
+/** Shows the microphone's loudness as a bar, from an AudioContext analyser. */
+export class LevelMeter {
+  /**
+   * @param {MediaStream} stream Must hold an audio track.
+   * @param {HTMLElement} fill Element scaled horizontally with the level.
+   */
+  constructor(stream, fill) {
+    this.fill = fill;
+    this.frame = 0;
+    /** @type {AudioContext|null} */
+    this.context = null;
+    try {
+      this.context = new AudioContext();
+      const source = this.context.createMediaStreamSource(stream);
+      this.analyser = this.context.createAnalyser();
+      this.analyser.fftSize = 512;
+      source.connect(this.analyser);
+      this.samples = new Uint8Array(this.analyser.fftSize);
+      // A context made before any user gesture starts suspended; resume on the first one.
+      if (this.context.state === 'suspended') {
+        const resume = () => this.context?.resume().catch(() => undefined);
+        document.addEventListener('pointerdown', resume, { once: true });
+        document.addEventListener('keydown', resume, { once: true });
+        resume();
+      }
+      this.tick();
+    } catch {
+      this.stop();
+    }
+  }
+
+  tick() {
+    if (!this.analyser || !this.samples) return;
+    this.analyser.getByteTimeDomainData(this.samples);
+    let sum = 0;
+    for (const sample of this.samples) {
+      const centred = (sample - 128) / 128;
+      sum += centred * centred;
+    }
+    const rms = Math.sqrt(sum / this.samples.length);
+    const level = Math.min(1, rms * 4);
+    this.fill.style.transform = `scaleX(${level.toFixed(3)})`;
+    this.frame = requestAnimationFrame(() => this.tick());
+  }
+
+  stop() {
+    cancelAnimationFrame(this.frame);
+    this.analyser = undefined;
+    this.fill.style.transform = 'scaleX(0)';
+    this.context?.close().catch(() => undefined);
+    this.context = null;
+  }
+}
+
+/**
+ * What the user chose on the pre-join screen.
+ * @typedef {Object} JoinChoice
+ * @property {string} displayName
+ * @property {boolean} audioMuted
+ * @property {boolean} videoMuted
+ * @property {MediaStream|null} stream
+ */
+
+/** Controller of the `#prejoin` section. */
+export class PreJoin {
+  /**
+   * @param {{observer: boolean, suggestedName: string, roleText: string}} options
+   */
+  constructor(options) {
+    this.observer = options.observer;
+    /** @type {MediaStream|null} */
+    this.stream = null;
+    /** @type {LevelMeter|null} */
+    this.meter = null;
+    this.section = byId('prejoin');
+    this.nameInput = byId('display-name', HTMLInputElement);
+    this.muteBox = byId('start-muted', HTMLInputElement);
+    this.cameraBox = byId('start-camera-off', HTMLInputElement);
+    this.joinButton = byId('join-button', HTMLButtonElement);
+    this.preview = byId('preview-video', HTMLVideoElement);
+    this.previewBox = byId('preview');
+    this.previewInitials = byId('preview-initials');
+    this.previewStatus = byId('preview-status');
+    this.mediaError = byId('media-error');
+
+    this.nameInput.maxLength = MAX_NAME_CHARS;
+    this.nameInput.value = options.suggestedName.slice(0, MAX_NAME_CHARS);
+    byId('prejoin-role').textContent = options.roleText;
+    byId('observer-note').hidden = !this.observer;
+    byId('media-options').hidden = this.observer;
+    this.previewBox.hidden = this.observer;
+    this.refreshInitials();
+
+    this.nameInput.addEventListener('input', () => {
+      this.refreshInitials();
+      this.nameInput.setCustomValidity('');
+    });
+    this.muteBox.addEventListener('change', () => this.applyToggles());
+    this.cameraBox.addEventListener('change', () => this.applyToggles());
+  }
+
+  /** Asks for the camera and microphone (not for observers) and shows the preview. */
+  async start() {
+    this.section.hidden = false;
+    if (this.observer) return;
+    this.previewStatus.textContent = 'Starting camera…';
+    this.joinButton.disabled = true; // Join once we know what we can send.
+    const { stream, error } = await getLocalMedia();
+    this.joinButton.disabled = false;
+    this.stream = stream;
+    this.mediaError.textContent = error ?? '';
+    this.mediaError.hidden = !error;
+    if (!stream) {
+      this.previewStatus.textContent = 'No camera';
+      this.muteBox.disabled = true;
+      this.cameraBox.disabled = true;
+      return;
+    }
+    this.preview.muted = true;
+    this.preview.srcObject = stream;
+    this.preview.play().catch(() => undefined);
+    const fill = byId('mic-level-fill');
+    if (stream.getAudioTracks().length > 0) this.meter = new LevelMeter(stream, fill);
+    else byId('mic-level').hidden = true;
+    this.muteBox.disabled = stream.getAudioTracks().length === 0;
+    this.cameraBox.disabled = stream.getVideoTracks().length === 0;
+    this.applyToggles();
+  }
+
+  refreshInitials() {
+    this.previewInitials.textContent = initials(this.nameInput.value || '?');
+  }
+
+  /** Applies the start toggles to the preview tracks. */
+  applyToggles() {
+    const audioOff = this.muteBox.checked;
+    const videoOff = this.cameraBox.checked;
+    for (const track of this.stream?.getAudioTracks() ?? []) track.enabled = !audioOff;
+    for (const track of this.stream?.getVideoTracks() ?? []) track.enabled = !videoOff;
+    const hasVideo = (this.stream?.getVideoTracks().length ?? 0) > 0;
+    this.previewBox.toggleAttribute('data-show-video', hasVideo && !videoOff);
+    this.previewBox.toggleAttribute('data-audio-muted', audioOff);
+    if (hasVideo) this.previewStatus.textContent = videoOff ? 'Camera off' : '';
+  }
+
+  /**
+   * Validates the form and returns the user's choice, or null (with the name field
+   * reporting what is wrong).
+   * @returns {JoinChoice|null}
+   */
+  choice() {
+    const displayName = this.nameInput.value.trim();
+    if (!displayName) {
+      this.nameInput.setCustomValidity('Please enter your name.');
+      this.nameInput.reportValidity();
+      return null;
+    }
+    const hasAudio = (this.stream?.getAudioTracks().length ?? 0) > 0;
+    const hasVideo = (this.stream?.getVideoTracks().length ?? 0) > 0;
+    return {
+      displayName,
+      audioMuted: this.muteBox.checked || !hasAudio,
+      videoMuted: this.cameraBox.checked || !hasVideo,
+      stream: this.stream,
+    };
+  }
+
+  /** @param {boolean} busy */
+  setBusy(busy) {
+    this.joinButton.disabled = busy;
+    this.joinButton.textContent = busy ? 'Joining…' : 'Join';
+    this.nameInput.disabled = busy;
+  }
+
+  /** Hides the screen and stops the level meter (the stream itself is kept). */
+  hide() {
+    this.meter?.stop();
+    this.meter = null;
+    this.preview.srcObject = null;
+    this.section.hidden = true;
+  }
+}

@@ -1,0 +1,441 @@
+// @ts-check
+/**
+ * The room page: pre-join, join over the signaling socket, publish our media,
+ * receive everyone else's, and keep tiles and the participant list in sync.
+ */
+import { ApiError, getSession } from './api.js';
+import { byId, roleLabel, setIcon } from './dom.js';
+import { decodeClaims, isExpired, sessionIdFromPath, tokenFromHash } from './invite_token.js';
+import { CodecError, Publisher, Subscriber, peerConfig } from './media_client.js';
+import { explainClose, explainJoinError } from './messages.js';
+import { PreJoin } from './prejoin.js';
+import { CloseCode, ErrorCode, LeaveReason, PROTOCOL_VERSION, Role } from './protocol.js';
+import {
+  announce, hideNotice, renderControls, showErrorScreen, showLeftScreen, showNotice,
+  showOwnRole, showScreen, showSessionHeader,
+} from './room_view.js';
+import { SessionClient, sessionSocketUrl } from './session_client.js';
+import { Tile, TileGrid, publishes, renderParticipantList } from './tiles.js';
+
+/** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
+/** @typedef {import('./wire.js').Joined} Joined */
+/** @typedef {import('./messages.js').ErrorAction} ErrorAction */
+/** @typedef {'prejoin'|'joining'|'joined'|'left'|'error'} Phase */
+
+const PING_INTERVAL_MS = 10_000;
+
+const app = {
+  /** @type {Phase} */
+  phase: 'prejoin',
+  /** @type {string|null} */
+  error: null,
+  sessionId: '',
+  token: '',
+  /** @type {SessionClient|null} */
+  client: null,
+  /** @type {string|null} */
+  joinId: null,
+  /** @type {ParticipantInfo|null} */
+  self: null,
+  /** @type {Map<string, ParticipantInfo>} Everyone present except us. */
+  participants: new Map(),
+  /** @type {MediaStream|null} */
+  stream: null,
+  audioMuted: false,
+  videoMuted: false,
+  /** @type {RTCConfiguration} */
+  config: {},
+  /** @type {Publisher|null} */
+  publisher: null,
+  /** @type {Subscriber|null} */
+  subscriber: null,
+  /** @type {PreJoin|null} */
+  prejoin: null,
+  /** @type {Tile|null} */
+  selfTile: null,
+  grid: new TileGrid(byId('tiles'), byId('stage')),
+  pingTimer: 0,
+};
+
+// ------------------------------------------------------------------ failures
+
+/**
+ * Ends everything and shows a blocking error.
+ * @param {string} message
+ * @param {ErrorAction} [action]
+ */
+function fail(message, action = 'none') {
+  app.phase = 'error';
+  app.error = message;
+  teardown();
+  hideNotice();
+  showErrorScreen(message, action);
+}
+
+/**
+ * Stops media, peer connections, the ping timer and (unless kept) the socket.
+ * @param {{keepSocket?: boolean}} [options]
+ */
+function teardown(options = {}) {
+  window.clearInterval(app.pingTimer);
+  app.publisher?.close();
+  app.publisher = null;
+  app.subscriber?.close();
+  app.subscriber = null;
+  app.prejoin?.hide();
+  for (const track of app.stream?.getTracks() ?? []) track.stop();
+  app.stream = null;
+  app.grid.clear();
+  app.selfTile?.destroy();
+  app.selfTile = null;
+  if (!options.keepSocket) app.client?.close();
+}
+
+// ------------------------------------------------------------------ joining
+
+async function join() {
+  if (app.phase !== 'prejoin' || !app.prejoin) return;
+  const choice = app.prejoin.choice();
+  if (!choice) return;
+  app.phase = 'joining';
+  app.prejoin.setBusy(true);
+  app.stream = choice.stream;
+  app.audioMuted = choice.audioMuted;
+  app.videoMuted = choice.videoMuted;
+
+  const client = new SessionClient(sessionSocketUrl(app.sessionId));
+  app.client = client;
+  client
+    .on('joined', onJoined)
+    .on('participant_joined', (msg) => upsertParticipant(msg.participant, true))
+    .on('participant_updated', (msg) => upsertParticipant(msg.participant, false))
+    .on('participant_left', (msg) => removeParticipant(msg.participant_id, msg.reason))
+    .on('publish_answer', (msg) => {
+      app.publisher?.acceptAnswer(msg.sdp).catch((error) => {
+        console.error(error);
+        showNotice('Your video could not be connected to the session.');
+      });
+    })
+    .on('subscribe_offer', (msg) => ensureSubscriber().handleOffer(msg))
+    .on('error', onServerError)
+    .on('bye', onBye)
+    .onClose((info) => {
+      window.clearInterval(app.pingTimer);
+      if (app.phase === 'left' || app.phase === 'error' || info.byClient) return;
+      const explained = explainClose(info.code, info.reason, app.phase === 'joined');
+      fail(explained.message, explained.action);
+    });
+  try {
+    await client.open();
+  } catch {
+    return; // The close handler has shown why.
+  }
+  app.joinId = client.send({
+    type: 'join',
+    protocol_version: PROTOCOL_VERSION,
+    token: app.token,
+    display_name: choice.displayName,
+  });
+}
+
+/** @param {Joined} msg */
+function onJoined(msg) {
+  if (app.phase !== 'joining') return;
+  app.phase = 'joined';
+  app.participants = new Map(
+    msg.participants
+      .filter((p) => p.participant_id !== msg.you.participant_id)
+      .map((p) => [p.participant_id, p]),
+  );
+  app.config = peerConfig(msg.ice_servers);
+  app.prejoin?.hide();
+  showSessionHeader(msg.session);
+  showOwnRole(msg.you.role);
+  showScreen('room');
+
+  const publishing = publishes(msg.you.role);
+  if (!publishing && app.stream) {
+    for (const track of app.stream.getTracks()) track.stop();
+    app.stream = null;
+  }
+  app.self = { ...msg.you, audio_muted: app.audioMuted, video_muted: app.videoMuted };
+  for (const participant of app.participants.values()) {
+    if (publishes(participant.role)) app.grid.upsert(participant);
+  }
+  byId('self-tile').hidden = !publishing;
+  if (publishing) {
+    app.selfTile = new Tile(app.self, { self: true });
+    app.selfTile.setStream(app.stream);
+  }
+  renderList();
+  renderOwnControls();
+  if (publishing && (app.audioMuted || app.videoMuted)) sendMediaState();
+  if (publishing && app.stream && app.stream.getTracks().length > 0) void publish(app.stream, msg);
+  app.pingTimer = window.setInterval(() => app.client?.send({ type: 'ping' }), PING_INTERVAL_MS);
+  announce(`You joined ${msg.session.title}.`);
+}
+
+/**
+ * @param {MediaStream} stream
+ * @param {Joined} msg
+ */
+async function publish(stream, msg) {
+  const publisher = new Publisher(app.config, stream, msg.codecs ?? {});
+  app.publisher = publisher;
+  try {
+    const sdp = await publisher.createOffer();
+    if (app.publisher === publisher) app.client?.send({ type: 'publish_offer', sdp });
+  } catch (error) {
+    if (app.publisher !== publisher) return;
+    console.error(error);
+    const message = error instanceof CodecError
+      ? "Your browser cannot use the session's codec, so others cannot see or hear you. Try a recent Chrome, Edge or Firefox."
+      : 'Your camera and microphone could not be connected to the session.';
+    app.error = message;
+    showNotice(message, { sticky: true });
+  }
+}
+
+/** @returns {Subscriber} The receive side, created on the first offer. */
+function ensureSubscriber() {
+  if (!app.subscriber) {
+    app.subscriber = new Subscriber(app.config, {
+      sendAnswer: (revision, sdp) => app.client?.send({ type: 'subscribe_answer', revision, sdp }),
+      tracksChanged: applyTracks,
+      failed: (error) => {
+        console.error(error);
+        showNotice("Others' video could not be connected. Try leaving and rejoining.");
+      },
+    });
+  }
+  return app.subscriber;
+}
+
+/** Puts the latest received tracks into each remote tile. */
+function applyTracks() {
+  const byParticipant = app.subscriber?.tracksByParticipant() ?? new Map();
+  for (const id of app.grid.ids()) app.grid.get(id)?.setTracks(byParticipant.get(id) ?? []);
+}
+
+// ------------------------------------------------------------------ roster
+
+/**
+ * @param {ParticipantInfo} participant
+ * @param {boolean} isNew True for `participant_joined`.
+ */
+function upsertParticipant(participant, isNew) {
+  if (app.phase !== 'joined') return;
+  if (participant.participant_id === app.self?.participant_id) {
+    app.self = { ...participant, audio_muted: app.audioMuted, video_muted: app.videoMuted };
+    app.selfTile?.update(app.self);
+    renderList();
+    return;
+  }
+  const known = app.participants.has(participant.participant_id);
+  app.participants.set(participant.participant_id, participant);
+  if (publishes(participant.role)) {
+    app.grid.upsert(participant);
+    applyTracks();
+  } else {
+    app.grid.remove(participant.participant_id);
+  }
+  renderList();
+  if (isNew && !known) announce(`${participant.display_name} joined as ${roleLabel(participant.role).toLowerCase()}.`);
+}
+
+/**
+ * @param {string} participantId
+ * @param {string} reason
+ */
+function removeParticipant(participantId, reason) {
+  if (app.phase !== 'joined') return;
+  const person = app.participants.get(participantId);
+  app.participants.delete(participantId);
+  app.grid.remove(participantId);
+  renderList();
+  if (person && reason !== LeaveReason.REPLACED) announce(`${person.display_name} left.`);
+}
+
+function renderList() {
+  renderParticipantList(byId('participant-list'), app.self, app.participants.values());
+  byId('participant-count').textContent = String(app.participants.size + (app.self ? 1 : 0));
+}
+
+// ------------------------------------------------------------------ server notices
+
+/** @param {import('./wire.js').ErrorMessage} msg */
+function onServerError(msg) {
+  if (app.phase === 'joining' && (msg.re == null || msg.re === app.joinId)) {
+    const explained = explainJoinError(msg.code, msg.message);
+    fail(explained.message, explained.action);
+    return;
+  }
+  if (msg.code === ErrorCode.STALE_ANSWER) return; // A newer subscribe_offer follows.
+  showNotice(msg.message || 'The server refused that request.');
+}
+
+/** @param {import('./wire.js').Bye} msg */
+function onBye(msg) {
+  if (msg.reason === LeaveReason.REPLACED) {
+    const explained = explainClose(CloseCode.REPLACED, '', true);
+    fail(explained.message, explained.action);
+    return;
+  }
+  const wasLeaving = app.phase === 'left';
+  app.phase = 'left';
+  teardown();
+  hideNotice();
+  const ended = msg.reason === LeaveReason.SESSION_ENDED || msg.reason === LeaveReason.SERVER_SHUTDOWN;
+  const heading = wasLeaving || msg.reason === LeaveReason.LEFT
+    ? 'You left the session'
+    : ended ? 'The session has ended' : 'You are no longer in the session';
+  showLeftScreen(heading, msg.message, msg.reason !== LeaveReason.SESSION_ENDED);
+}
+
+// ------------------------------------------------------------------ controls
+
+function sendMediaState() {
+  app.client?.send({ type: 'set_media_state', audio_muted: app.audioMuted, video_muted: app.videoMuted });
+}
+
+function renderOwnControls() {
+  renderControls({
+    audioMuted: app.audioMuted,
+    videoMuted: app.videoMuted,
+    hasAudio: (app.stream?.getAudioTracks().length ?? 0) > 0,
+    hasVideo: (app.stream?.getVideoTracks().length ?? 0) > 0,
+    publishing: publishes(app.self?.role ?? Role.OBSERVER),
+  });
+}
+
+/** @param {'audio'|'video'} kind */
+function toggle(kind) {
+  if (app.phase !== 'joined' || !app.stream || !app.self) return;
+  if (kind === 'audio') app.audioMuted = !app.audioMuted;
+  else app.videoMuted = !app.videoMuted;
+  for (const track of app.stream.getAudioTracks()) track.enabled = !app.audioMuted;
+  for (const track of app.stream.getVideoTracks()) track.enabled = !app.videoMuted;
+  app.self = { ...app.self, audio_muted: app.audioMuted, video_muted: app.videoMuted };
+  app.selfTile?.update(app.self);
+  renderOwnControls();
+  renderList();
+  sendMediaState();
+}
+
+function leave() {
+  if (app.phase !== 'joined' && app.phase !== 'joining') return;
+  const client = app.client;
+  client?.send({ type: 'leave' });
+  app.phase = 'left';
+  teardown({ keepSocket: true }); // The server answers with bye and closes.
+  hideNotice();
+  showLeftScreen('You left the session', 'You can rejoin with the same link while it is valid.', true);
+  window.setTimeout(() => client?.close(), 2000);
+}
+
+// ------------------------------------------------------------------ start-up
+
+/**
+ * A remote participant's reception, for the end-to-end tests.
+ * @typedef {Object} RemoteStat
+ * @property {string} participant_id
+ * @property {number} video_width
+ * @property {number} frames_decoded
+ * @property {number} audio_packets_received
+ */
+
+/** Installs `window.mentorRooms`, the hook the end-to-end tests read. */
+function installTestHook() {
+  const hook = {
+    state: () => ({
+      phase: app.phase,
+      self_id: app.self?.participant_id ?? null,
+      participants: Array.from(app.participants.values(), (p) => ({
+        participant_id: p.participant_id,
+        display_name: p.display_name,
+        role: p.role,
+        audio_muted: Boolean(p.audio_muted),
+        video_muted: Boolean(p.video_muted),
+      })),
+      error: app.error,
+      tiles: app.grid.ids(),
+    }),
+    remoteStats: async () => {
+      const subscriber = app.subscriber;
+      if (!subscriber) return [];
+      /** @type {Map<string, RemoteStat>} */
+      const entries = new Map();
+      for (const id of subscriber.tracksByParticipant().keys()) {
+        const width = app.grid.get(id)?.videoWidth ?? 0;
+        entries.set(id, { participant_id: id, video_width: width, frames_decoded: 0, audio_packets_received: 0 });
+      }
+      const report = await subscriber.getStats();
+      report?.forEach((stat) => {
+        if (stat.type !== 'inbound-rtp') return;
+        const entry = entries.get(subscriber.participantForReport(stat) ?? '');
+        if (!entry) return;
+        if (stat.kind === 'video') entry.frames_decoded = Math.max(entry.frames_decoded, stat.framesDecoded ?? 0);
+        if (stat.kind === 'audio') {
+          entry.audio_packets_received = Math.max(entry.audio_packets_received, stat.packetsReceived ?? 0);
+        }
+      });
+      return Array.from(entries.values());
+    },
+  };
+  Object.assign(window, { mentorRooms: hook });
+}
+
+async function loadSessionInfo() {
+  try {
+    showSessionHeader(await getSession(app.sessionId));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      fail('This session does not exist.');
+    } else if (app.phase === 'prejoin') {
+      showNotice(error instanceof Error ? error.message : 'Could not load the session.');
+    }
+  }
+}
+
+function main() {
+  installTestHook();
+  byId('error-action').addEventListener('click', () => window.location.reload());
+  byId('rejoin-button').addEventListener('click', () => window.location.reload());
+  byId('notice-close').addEventListener('click', hideNotice);
+  byId('toggle-mic').addEventListener('click', () => toggle('audio'));
+  byId('toggle-camera').addEventListener('click', () => toggle('video'));
+  byId('leave-button').addEventListener('click', leave);
+  setIcon(byId('leave-button'), 'leave');
+  document.addEventListener('pointerdown', () => app.grid.playAll());
+  window.addEventListener('pagehide', () => {
+    if (app.phase === 'joined') app.client?.send({ type: 'leave' });
+  });
+
+  const sessionId = sessionIdFromPath(window.location.pathname);
+  if (!sessionId) return fail('This is not a session link.');
+  app.sessionId = sessionId;
+  const token = tokenFromHash(window.location.hash);
+  void loadSessionInfo();
+  if (!token) return fail('This link has no invite token. Open the full invite link your mentor sent you.');
+  app.token = token;
+  const claims = decodeClaims(token);
+  if (isExpired(claims)) return fail('This invite has expired. Ask your mentor for a new link.');
+
+  const role = claims?.role ?? '';
+  app.prejoin = new PreJoin({
+    observer: role === Role.OBSERVER,
+    suggestedName: claims?.name ?? '',
+    roleText: role ? `You are joining as ${roleLabel(role).toLowerCase()}.` : '',
+  });
+  showScreen('prejoin');
+  byId('prejoin-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void join();
+  });
+  void app.prejoin.start().then(() => {
+    // The session may have failed to load while the camera was starting.
+    if (app.phase === 'error') for (const track of app.prejoin?.stream?.getTracks() ?? []) track.stop();
+  });
+}
+
+main();

@@ -1,0 +1,141 @@
+// @ts-check
+/**
+ * The room page's screens and banners: which section is visible, the error panel,
+ * the transient notice, the "you left" screen, the header and the control buttons.
+ */
+import { byId, formatWhen, roleLabel, setIcon } from './dom.js';
+import { SessionKind } from './protocol.js';
+
+/** @typedef {import('./messages.js').ErrorAction} ErrorAction */
+
+const NOTICE_MS = 6000;
+let noticeTimer = 0;
+
+/**
+ * Shows exactly one of the main screens.
+ * @param {'loading'|'prejoin'|'room'|'left'|'error'} screen
+ */
+export function showScreen(screen) {
+  byId('loading').hidden = screen !== 'loading';
+  byId('prejoin').hidden = screen !== 'prejoin';
+  byId('room').hidden = screen !== 'room';
+  byId('left-screen').hidden = screen !== 'left';
+  byId('error-screen').hidden = screen !== 'error';
+  document.body.dataset.screen = screen;
+}
+
+/**
+ * Shows a blocking error with what the user can do next.
+ * @param {string} message
+ * @param {ErrorAction} action
+ */
+export function showErrorScreen(message, action) {
+  byId('room-error').textContent = message;
+  const button = byId('error-action', HTMLButtonElement);
+  button.hidden = action === 'none';
+  button.textContent = action === 'reload' ? 'Reload page' : 'Try again';
+  showScreen('error');
+}
+
+/**
+ * Shows the "you left" screen.
+ * @param {string} heading
+ * @param {string} message
+ * @param {boolean} canRejoin
+ */
+export function showLeftScreen(heading, message, canRejoin) {
+  byId('left-heading').textContent = heading;
+  byId('left-message').textContent = message;
+  byId('rejoin-button').hidden = !canRejoin;
+  showScreen('left');
+}
+
+/**
+ * Shows a transient notice (errors that do not end the session).
+ * @param {string} message
+ * @param {{sticky?: boolean}} [options] Sticky notices stay until replaced or closed.
+ */
+export function showNotice(message, options = {}) {
+  const notice = byId('notice');
+  byId('notice-text').textContent = message;
+  notice.hidden = false;
+  window.clearTimeout(noticeTimer);
+  if (!options.sticky) noticeTimer = window.setTimeout(hideNotice, NOTICE_MS);
+}
+
+export function hideNotice() {
+  window.clearTimeout(noticeTimer);
+  byId('notice').hidden = true;
+}
+
+/**
+ * Announces a change to screen-reader users (visually hidden live region).
+ * @param {string} message
+ */
+export function announce(message) {
+  const region = byId('announcer');
+  region.textContent = '';
+  window.setTimeout(() => {
+    region.textContent = message;
+  }, 50);
+}
+
+/**
+ * @typedef {Object} HeaderInfo
+ * @property {string} title
+ * @property {string} [kind]
+ * @property {number} [capacity]
+ * @property {string|number|null} [scheduled_start]
+ * @property {number|null} [planned_minutes]
+ */
+
+/**
+ * Shows the session's title and a one-line summary in the header.
+ * @param {HeaderInfo} session
+ */
+export function showSessionHeader(session) {
+  byId('session-title').textContent = session.title || 'Mentoring session';
+  document.title = `${session.title || 'Session'} · Mentor Rooms`;
+  const parts = [];
+  if (session.kind === SessionKind.ONE_ON_ONE) parts.push('One-on-one');
+  else if (session.kind === SessionKind.CIRCLE) {
+    parts.push(session.capacity ? `Circle · up to ${session.capacity} people` : 'Circle');
+  }
+  const when = formatWhen(session.scheduled_start);
+  if (when) parts.push(`Starts ${when}`);
+  if (session.planned_minutes) parts.push(`${session.planned_minutes} min`);
+  byId('session-meta').textContent = parts.join(' · ');
+}
+
+/**
+ * Shows the local participant's role in the header.
+ * @param {string} role
+ */
+export function showOwnRole(role) {
+  const badge = byId('own-role');
+  badge.textContent = role;
+  badge.dataset.role = role;
+  badge.title = `You are the ${roleLabel(role).toLowerCase()}`;
+  badge.hidden = false;
+}
+
+/**
+ * Updates the mic and camera buttons.
+ * @param {{audioMuted: boolean, videoMuted: boolean, hasAudio: boolean, hasVideo: boolean, publishing: boolean}} state
+ */
+export function renderControls(state) {
+  const mic = byId('toggle-mic', HTMLButtonElement);
+  const camera = byId('toggle-camera', HTMLButtonElement);
+  mic.hidden = !state.publishing;
+  camera.hidden = !state.publishing;
+  mic.disabled = !state.hasAudio;
+  camera.disabled = !state.hasVideo;
+  mic.setAttribute('aria-pressed', String(state.audioMuted));
+  camera.setAttribute('aria-pressed', String(state.videoMuted));
+  setIcon(mic, state.audioMuted ? 'micOff' : 'mic');
+  setIcon(camera, state.videoMuted ? 'cameraOff' : 'camera');
+  byId('toggle-mic-label').textContent = state.audioMuted ? 'Unmute' : 'Mute';
+  byId('toggle-camera-label').textContent = state.videoMuted ? 'Start video' : 'Stop video';
+  mic.title = state.hasAudio ? (state.audioMuted ? 'Unmute your microphone' : 'Mute your microphone') : 'No microphone';
+  camera.title = state.hasVideo ? (state.videoMuted ? 'Turn your camera on' : 'Turn your camera off') : 'No camera';
+}
