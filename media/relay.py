@@ -57,7 +57,11 @@ class MediaRelay:
                 RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential)
                 for s in config.ice_servers
             ],
-            bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
+            # aiortc 1.16's "balanced" policy pre-bundles a second transceiver of a
+            # kind onto that kind's transport, which the BUNDLE answer then drops: the
+            # 2nd audio of a first offer never connects. "max-compat" creates one
+            # transport each and lets the negotiated BUNDLE group merge them.
+            bundlePolicy=RTCBundlePolicy.MAX_COMPAT,
         )
 
     def create_router(self, emit: Callable[[MediaEvent], None]) -> SessionRouter:
