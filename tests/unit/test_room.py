@@ -1,0 +1,144 @@
+"""Domain rules of a session room: capacity, roles, join and leave."""
+
+from __future__ import annotations
+
+import pytest
+
+from session_room import (
+    DomainError,
+    ErrorCode,
+    Identity,
+    Join,
+    Leave,
+    LeaveReason,
+    MarkActive,
+    MediaStateChanged,
+    ParticipantActivated,
+    ParticipantId,
+    ParticipantJoined,
+    ParticipantLeft,
+    Role,
+    SessionId,
+    SessionKind,
+    SessionRoom,
+    SessionSpec,
+    SetMediaState,
+    capacity_for,
+)
+
+NOW = 1_800_000_000.0
+
+
+def room(kind: SessionKind = SessionKind.ONE_ON_ONE, capacity: int = 2) -> SessionRoom:
+    return SessionRoom(SessionSpec(SessionId("SE_t"), kind, "t", capacity, NOW))
+
+
+def join(r: SessionRoom, n: int, role: Role, identity: str | None = None) -> list[object]:
+    return list(r.handle(Join(ParticipantId(f"PA_{n}"), Identity(identity or f"ID_{n}"),
+                              f"P{n}", role), NOW + n))
+
+
+def test_one_on_one_admits_a_mentor_and_a_mentee() -> None:
+    r = room()
+    assert isinstance(join(r, 1, Role.MENTOR)[0], ParticipantJoined)
+    assert isinstance(join(r, 2, Role.MENTEE)[0], ParticipantJoined)
+    assert [p.role for p in r.participants] == [Role.MENTOR, Role.MENTEE]
+
+
+def test_a_full_one_on_one_refuses_a_third_person_and_changes_nothing() -> None:
+    r = room()
+    join(r, 1, Role.MENTOR)
+    join(r, 2, Role.MENTEE)
+    with pytest.raises(DomainError) as err:
+        join(r, 3, Role.MENTEE)
+    assert err.value.code is ErrorCode.ROOM_FULL
+    assert len(r.participants) == 2
+
+
+def test_one_on_one_refuses_a_second_mentee_even_with_a_free_seat() -> None:
+    r = room()
+    join(r, 1, Role.MENTEE)
+    with pytest.raises(DomainError) as err:
+        join(r, 2, Role.MENTEE)
+    assert err.value.code is ErrorCode.ROOM_FULL
+
+
+def test_observers_do_not_take_seats_but_are_limited() -> None:
+    r = room()
+    join(r, 1, Role.MENTOR)
+    join(r, 2, Role.MENTEE)
+    for n in range(3, 7):
+        join(r, n, Role.OBSERVER)
+    with pytest.raises(DomainError) as err:
+        join(r, 7, Role.OBSERVER)
+    assert err.value.code is ErrorCode.ROOM_FULL
+
+
+def test_a_circle_fills_up_to_its_capacity() -> None:
+    r = room(SessionKind.CIRCLE, 4)
+    for n in range(4):
+        join(r, n, Role.MENTEE if n else Role.MENTOR)
+    with pytest.raises(DomainError):
+        join(r, 9, Role.MENTEE)
+
+
+def test_capacity_rules_per_kind() -> None:
+    assert capacity_for(SessionKind.ONE_ON_ONE, None) == 2
+    assert capacity_for(SessionKind.CIRCLE, None) == 12
+    assert capacity_for(SessionKind.CIRCLE, 5) == 5
+    for bad in (1, 13):
+        with pytest.raises(ValueError):
+            capacity_for(SessionKind.CIRCLE, bad)
+    with pytest.raises(ValueError):
+        capacity_for(SessionKind.ONE_ON_ONE, 3)
+
+
+def test_same_identity_joining_again_replaces_the_old_membership() -> None:
+    r = room()
+    join(r, 1, Role.MENTOR, "ID_maya")
+    join(r, 2, Role.MENTEE)
+    events = join(r, 3, Role.MENTOR, "ID_maya")
+    assert isinstance(events[0], ParticipantLeft)
+    assert events[0].reason is LeaveReason.REPLACED
+    assert isinstance(events[1], ParticipantJoined)
+    assert [p.participant_id for p in r.participants] == ["PA_2", "PA_3"]
+
+
+def test_leave_frees_the_seat_and_is_idempotent() -> None:
+    r = room()
+    join(r, 1, Role.MENTOR)
+    join(r, 2, Role.MENTEE)
+    left = r.handle(Leave(ParticipantId("PA_2"), LeaveReason.LEFT), NOW)
+    assert isinstance(left[0], ParticipantLeft) and left[0].reason is LeaveReason.LEFT
+    assert r.handle(Leave(ParticipantId("PA_2"), LeaveReason.LEFT), NOW) == []
+    assert isinstance(join(r, 3, Role.MENTEE)[0], ParticipantJoined)
+
+
+def test_observer_cannot_set_media_state() -> None:
+    r = room()
+    join(r, 1, Role.OBSERVER)
+    with pytest.raises(DomainError) as err:
+        r.handle(SetMediaState(ParticipantId("PA_1"), True, False), NOW)
+    assert err.value.code is ErrorCode.NOT_ALLOWED
+
+
+def test_muting_emits_one_change_and_repeating_it_emits_none() -> None:
+    r = room()
+    join(r, 1, Role.MENTOR)
+    events = r.handle(SetMediaState(ParticipantId("PA_1"), True, False), NOW)
+    assert isinstance(events[0], MediaStateChanged) and events[0].participant.audio_muted
+    assert r.handle(SetMediaState(ParticipantId("PA_1"), True, False), NOW) == []
+
+
+def test_unknown_participant_gets_not_joined() -> None:
+    with pytest.raises(DomainError) as err:
+        room().handle(SetMediaState(ParticipantId("PA_x"), True, True), NOW)
+    assert err.value.code is ErrorCode.NOT_JOINED
+
+
+def test_first_media_marks_active_once() -> None:
+    r = room()
+    join(r, 1, Role.MENTOR)
+    events = r.handle(MarkActive(ParticipantId("PA_1")), NOW + 5)
+    assert isinstance(events[0], ParticipantActivated) and events[0].at == NOW + 5
+    assert r.handle(MarkActive(ParticipantId("PA_1")), NOW + 9) == []
