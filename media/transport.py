@@ -53,8 +53,11 @@ def pin_codecs(transceiver: RTCRtpTransceiver) -> None:
     transceiver.setCodecPreferences(codecs)
 
 
-def check_publish_offer(sdp: str) -> None:
+def check_publish_offer(sdp: str) -> list[str]:
     """Validates a client's publish offer before it touches a peer connection.
+
+    Returns:
+        The kinds of the offer's media sections, in order.
 
     Raises:
         MediaError: ``invalid_sdp`` if it does not parse or has more than one audio
@@ -79,6 +82,7 @@ def check_publish_offer(sdp: str) -> None:
                 f"this session sends {media.kind} as {REQUIRED_CODEC[media.kind].upper()}"
                 f"; your browser offered only {sorted(names) or 'nothing'}",
             )
+    return kinds
 
 
 class PublishTransport:
@@ -109,8 +113,6 @@ class PublishTransport:
         self._emit = emit
         self._gap_timeout = gap_timeout
         self._closed = False
-        for kind in ("audio", "video"):
-            pin_codecs(self.pc.addTransceiver(kind, direction="recvonly"))
         self.pc.on("track", self._on_track)
         self.pc.on("connectionstatechange", self._on_state)
 
@@ -151,7 +153,8 @@ class PublishTransport:
         Raises:
             MediaError: If the offer is invalid or uses no pinned codec.
         """
-        check_publish_offer(sdp)
+        for kind in check_publish_offer(sdp):
+            pin_codecs(self.pc.addTransceiver(kind, direction="recvonly"))
         try:
             await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
             await self.pc.setLocalDescription(await self.pc.createAnswer())
