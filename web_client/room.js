@@ -15,6 +15,7 @@ import {
   showOwnRole, showScreen, showSessionHeader,
 } from './room_view.js';
 import { SessionClient, sessionSocketUrl } from './session_client.js';
+import { installTestHook } from './test_hook.js';
 import { Tile, TileGrid, publishes, renderParticipantList } from './tiles.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
@@ -335,56 +336,6 @@ function leave() {
 
 // ------------------------------------------------------------------ start-up
 
-/**
- * A remote participant's reception, for the end-to-end tests.
- * @typedef {Object} RemoteStat
- * @property {string} participant_id
- * @property {number} video_width
- * @property {number} frames_decoded
- * @property {number} audio_packets_received
- */
-
-/** Installs `window.mentorRooms`, the hook the end-to-end tests read. */
-function installTestHook() {
-  const hook = {
-    state: () => ({
-      phase: app.phase,
-      self_id: app.self?.participant_id ?? null,
-      participants: Array.from(app.participants.values(), (p) => ({
-        participant_id: p.participant_id,
-        display_name: p.display_name,
-        role: p.role,
-        audio_muted: Boolean(p.audio_muted),
-        video_muted: Boolean(p.video_muted),
-      })),
-      error: app.error,
-      tiles: app.grid.ids(),
-    }),
-    remoteStats: async () => {
-      const subscriber = app.subscriber;
-      if (!subscriber) return [];
-      /** @type {Map<string, RemoteStat>} */
-      const entries = new Map();
-      for (const id of subscriber.tracksByParticipant().keys()) {
-        const width = app.grid.get(id)?.videoWidth ?? 0;
-        entries.set(id, { participant_id: id, video_width: width, frames_decoded: 0, audio_packets_received: 0 });
-      }
-      const report = await subscriber.getStats();
-      report?.forEach((stat) => {
-        if (stat.type !== 'inbound-rtp') return;
-        const entry = entries.get(subscriber.participantForReport(stat) ?? '');
-        if (!entry) return;
-        if (stat.kind === 'video') entry.frames_decoded = Math.max(entry.frames_decoded, stat.framesDecoded ?? 0);
-        if (stat.kind === 'audio') {
-          entry.audio_packets_received = Math.max(entry.audio_packets_received, stat.packetsReceived ?? 0);
-        }
-      });
-      return Array.from(entries.values());
-    },
-  };
-  Object.assign(window, { mentorRooms: hook });
-}
-
 async function loadSessionInfo() {
   try {
     showSessionHeader(await getSession(app.sessionId));
@@ -398,7 +349,14 @@ async function loadSessionInfo() {
 }
 
 function main() {
-  installTestHook();
+  installTestHook({
+    phase: () => app.phase,
+    selfId: () => app.self?.participant_id ?? null,
+    participants: () => app.participants.values(),
+    error: () => app.error,
+    subscriber: () => app.subscriber,
+    grid: app.grid,
+  });
   byId('error-action').addEventListener('click', () => window.location.reload());
   byId('rejoin-button').addEventListener('click', () => window.location.reload());
   byId('notice-close').addEventListener('click', hideNotice);

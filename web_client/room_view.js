@@ -130,8 +130,8 @@ export function renderControls(state) {
   camera.hidden = !state.publishing;
   mic.disabled = !state.hasAudio;
   camera.disabled = !state.hasVideo;
-  mic.setAttribute('aria-pressed', String(state.audioMuted));
-  camera.setAttribute('aria-pressed', String(state.videoMuted));
+  mic.toggleAttribute('data-off', state.audioMuted);
+  camera.toggleAttribute('data-off', state.videoMuted);
   setIcon(mic, state.audioMuted ? 'micOff' : 'mic');
   setIcon(camera, state.videoMuted ? 'cameraOff' : 'camera');
   byId('toggle-mic-label').textContent = state.audioMuted ? 'Unmute' : 'Mute';

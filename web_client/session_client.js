@@ -59,6 +59,7 @@ export class SessionClient {
       socket.addEventListener('message', (event) => this.dispatch(event.data));
       socket.addEventListener('close', (event) => {
         if (!opened) reject(new Error(`WebSocket closed before opening (code ${event.code})`));
+        if (event.code >= 4400) console.info(`[mentor-rooms] refused: ${event.code} ${event.reason}`);
         /** @type {CloseInfo} */
         const info = {
           code: event.code,

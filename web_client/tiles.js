@@ -7,6 +7,9 @@ import { Role } from './protocol.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 
+/** Width / height of a tile (cameras send 4:3 here). */
+const TILE_ASPECT = 4 / 3;
+
 /**
  * True if this role sends audio and video (and so gets a video tile).
  * @param {string} role
@@ -53,8 +56,11 @@ export class Tile {
         this.name,
         this.self ? el('span', { className: 'tile-you', text: 'You' }) : null,
         this.role,
-        el('span', { className: 'tile-indicators', children: [this.micIndicator, this.cameraIndicator] }),
       ],
+    });
+    const indicators = el('div', {
+      className: 'tile-indicators',
+      children: [this.micIndicator, this.cameraIndicator],
     });
 
     if (this.self) {
@@ -67,7 +73,7 @@ export class Tile {
       this.element.dataset.participantId = participant.participant_id;
     }
     this.element.setAttribute('role', 'group');
-    this.element.append(this.video, this.avatar, footer);
+    this.element.append(this.video, this.avatar, indicators, footer);
     this.element.style.setProperty('--avatar-hue', String(hueFor(participant.participant_id)));
 
     const onFrames = () => this.refreshPicture();
@@ -147,7 +153,7 @@ export class Tile {
     this.element.toggleAttribute('data-show-video', showVideo);
     if (videoOff) this.status.textContent = 'Camera off';
     else if (!hasVideoTrack) this.status.textContent = this.self ? 'No camera' : '';
-    else this.status.textContent = showVideo ? '' : 'Connecting…';
+    else this.status.textContent = showVideo || this.self ? '' : 'Connecting…';
     if (this.element.dataset.blocked && !this.video.paused) delete this.element.dataset.blocked;
   }
 
@@ -170,6 +176,7 @@ export class TileGrid {
     this.stage = stage;
     /** @type {Map<string, Tile>} */
     this.tiles = new Map();
+    new ResizeObserver(() => this.layout()).observe(container);
   }
 
   /**
@@ -220,12 +227,22 @@ export class TileGrid {
     for (const id of Array.from(this.tiles.keys())) this.remove(id);
   }
 
+  /** Sizes the tiles so that all of them fit the stage as large as possible (4:3). */
   layout() {
     const count = this.tiles.size;
-    const columns = count <= 1 ? 1 : count <= 4 ? 2 : count <= 9 ? 3 : 4;
-    this.container.style.setProperty('--columns', String(columns));
-    this.container.style.setProperty('--rows', String(Math.max(1, Math.ceil(count / columns))));
     this.stage.dataset.remoteCount = String(count);
+    if (count === 0) return;
+    const { width, height } = this.container.getBoundingClientRect();
+    if (width === 0 || height === 0) return;
+    const gap = parseFloat(getComputedStyle(this.container).columnGap) || 0;
+    let best = 0;
+    for (let columns = 1; columns <= count; columns += 1) {
+      const rows = Math.ceil(count / columns);
+      const byWidth = (width - gap * (columns - 1)) / columns;
+      const byHeight = ((height - gap * (rows - 1)) / rows) * TILE_ASPECT;
+      best = Math.max(best, Math.min(byWidth, byHeight));
+    }
+    this.container.style.setProperty('--tile-width', `${Math.max(0, Math.floor(best))}px`);
   }
 }
 
@@ -257,7 +274,11 @@ export function renderParticipantList(list, self, others) {
         }),
         el('span', { className: 'participant-name', text: person.display_name }),
         isSelf ? el('span', { className: 'participant-you', text: '(you)' }) : null,
-        el('span', { className: 'participant-role role-badge', text: person.role }),
+        el('span', {
+          className: 'participant-role role-badge',
+          text: person.role,
+          attrs: { 'data-role': person.role },
+        }),
         person.audio_muted && publishes(person.role)
           ? el('span', {
               className: 'participant-muted',

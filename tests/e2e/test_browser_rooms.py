@@ -1,0 +1,117 @@
+"""Real browsers in real rooms: every page sees and hears every other participant."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from session_room.ids import Identity, SessionId
+from session_room.roles import Role
+from signaling.auth import InviteSigner
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+DEADLINE = 30.0
+
+
+def open_room(browser: Any, url: str, name: str) -> Any:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url)
+    page.fill("#display-name", name)
+    page.click("#join-button")
+    page.wait_for_function("window.mentorRooms && window.mentorRooms.state().phase === 'joined'",
+                           timeout=DEADLINE * 1000)
+    return page
+
+
+def wait_for_media(pages: list[Any], expected_remotes: int) -> None:
+    """Waits until every page decodes video and receives audio from every other one."""
+    deadline = time.monotonic() + DEADLINE
+    first: dict[int, list[dict[str, Any]]] = {}
+    last_problem = ""
+    while time.monotonic() < deadline:
+        ok = True
+        for i, page in enumerate(pages):
+            stats = page.evaluate("window.mentorRooms.remoteStats()")
+            if len(stats) != expected_remotes:
+                ok, last_problem = False, f"page {i} has {len(stats)} remotes"
+                continue
+            base = first.setdefault(i, stats)
+            by_id = {s["participant_id"]: s for s in base}
+            for s in stats:
+                b = by_id.get(s["participant_id"], s)
+                if not (s["video_width"] > 0 and s["frames_decoded"] > b["frames_decoded"] + 10
+                        and s["audio_packets_received"] > b["audio_packets_received"] + 10):
+                    ok, last_problem = False, f"page {i}: {s} (first {b})"
+        if ok:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"media did not flow: {last_problem}")
+
+
+def test_one_on_one_in_two_browsers_sees_and_hears_each_other(
+        browser: Any, live_server: LiveServer) -> None:
+    sid, mentor = live_server.create_session("one_on_one")
+    mentee = live_server.invite(sid, mentor, "mentee", "Ana")
+    base = live_server.base_url
+    pages = [open_room(browser, f"{base}/s/{sid}#token={mentor}", "Maya"),
+             open_room(browser, mentee["url"].replace("http://testserver", base), "Ana")]
+    try:
+        wait_for_media(pages, 1)
+        names = pages[0].locator("#tiles .tile .tile-name").all_text_contents()
+        assert "Ana" in names
+        roles = pages[1].locator("#tiles .tile .tile-role").all_text_contents()
+        assert any("mentor" in r.lower() for r in roles)
+    finally:
+        for page in pages:
+            page.context.close()
+
+
+def test_a_circle_of_four_receives_everyone_and_a_leave_removes_the_tile(
+        browser: Any, live_server: LiveServer) -> None:
+    sid, mentor = live_server.create_session("circle", 6)
+    urls = [f"{live_server.base_url}/s/{sid}#token={mentor}"] + [
+        live_server.invite(sid, mentor, "mentee", f"M{i}")["url"] for i in range(3)]
+    pages = [open_room(browser, url, f"P{i}") for i, url in enumerate(urls)]
+    try:
+        wait_for_media(pages, 3)
+        leaver_id = pages[3].evaluate("window.mentorRooms.state().self_id")
+        pages[3].click("#leave-button")
+        for page in pages[:3]:
+            page.wait_for_function(
+                "id => !window.mentorRooms.state().tiles.includes(id)", arg=leaver_id,
+                timeout=10_000)
+            assert page.locator(f"[data-participant-id='{leaver_id}']").count() == 0
+    finally:
+        for page in pages:
+            page.context.close()
+
+
+def test_a_full_room_is_refused_with_a_clear_message_in_the_browser(
+        browser: Any, live_server: LiveServer) -> None:
+    sid, mentor = live_server.create_session("one_on_one")
+    first = live_server.invite(sid, mentor, "mentee")["url"]
+    second = live_server.invite(sid, mentor, "mentee")["url"]
+    ok = open_room(browser, first, "Ana")
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(second)
+        page.fill("#display-name", "Eve")
+        page.click("#join-button")
+        page.wait_for_function("window.mentorRooms.state().phase === 'error'", timeout=10_000)
+        assert "full" in page.locator("#room-error").inner_text().lower()
+        forged = InviteSigner("y" * 40).issue(SessionId(sid), Role.MENTEE, Identity("ID_f"),
+                                              "Eve", 600)[0]
+        page.goto(f"{live_server.base_url}/s/{sid}#token={forged}")
+        page.reload()
+        page.fill("#display-name", "Eve")
+        page.click("#join-button")
+        page.wait_for_function("window.mentorRooms.state().phase === 'error'", timeout=10_000)
+        assert "not valid" in page.locator("#room-error").inner_text().lower()
+    finally:
+        context.close()
+        ok.context.close()

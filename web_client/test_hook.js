@@ -1,0 +1,81 @@
+// @ts-check
+/**
+ * `window.mentorRooms`: a small read-only view of the room for end-to-end tests.
+ */
+
+/** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
+/** @typedef {import('./media_client.js').Subscriber} Subscriber */
+/** @typedef {import('./tiles.js').TileGrid} TileGrid */
+
+/**
+ * A remote participant's reception.
+ * @typedef {Object} RemoteStat
+ * @property {string} participant_id
+ * @property {number} video_width Decoded width in that participant's tile.
+ * @property {number} frames_decoded From the video inbound-rtp report.
+ * @property {number} audio_packets_received From the audio inbound-rtp report.
+ */
+
+/**
+ * What the room exposes to the hook.
+ * @typedef {Object} HookSource
+ * @property {() => string} phase 'prejoin'|'joining'|'joined'|'left'|'error'.
+ * @property {() => string|null} selfId
+ * @property {() => Iterable<ParticipantInfo>} participants Everyone present except us.
+ * @property {() => string|null} error
+ * @property {() => Subscriber|null} subscriber
+ * @property {TileGrid} grid
+ */
+
+/**
+ * Reads the receive PeerConnection's stats, one entry per remote participant
+ * that has tracks mapped (zeros when nothing was received yet).
+ * @param {Subscriber|null} subscriber
+ * @param {TileGrid} grid
+ * @returns {Promise<Array<RemoteStat>>}
+ */
+export async function remoteStats(subscriber, grid) {
+  if (!subscriber) return [];
+  /** @type {Map<string, RemoteStat>} */
+  const entries = new Map();
+  for (const id of subscriber.tracksByParticipant().keys()) {
+    const video_width = grid.get(id)?.videoWidth ?? 0;
+    entries.set(id, { participant_id: id, video_width, frames_decoded: 0, audio_packets_received: 0 });
+  }
+  const report = await subscriber.getStats();
+  report?.forEach((stat) => {
+    if (stat.type !== 'inbound-rtp') return;
+    const entry = entries.get(subscriber.participantForReport(stat) ?? '');
+    if (!entry) return;
+    // A reused mid may still list an earlier SSRC: keep the larger counter.
+    if (stat.kind === 'video') entry.frames_decoded = Math.max(entry.frames_decoded, stat.framesDecoded ?? 0);
+    if (stat.kind === 'audio') {
+      entry.audio_packets_received = Math.max(entry.audio_packets_received, stat.packetsReceived ?? 0);
+    }
+  });
+  return Array.from(entries.values());
+}
+
+/**
+ * Installs `window.mentorRooms`.
+ * @param {HookSource} source
+ */
+export function installTestHook(source) {
+  const hook = {
+    state: () => ({
+      phase: source.phase(),
+      self_id: source.selfId(),
+      participants: Array.from(source.participants(), (p) => ({
+        participant_id: p.participant_id,
+        display_name: p.display_name,
+        role: p.role,
+        audio_muted: Boolean(p.audio_muted),
+        video_muted: Boolean(p.video_muted),
+      })),
+      error: source.error(),
+      tiles: source.grid.ids(),
+    }),
+    remoteStats: () => remoteStats(source.subscriber(), source.grid),
+  };
+  Object.assign(window, { mentorRooms: hook });
+}
