@@ -165,7 +165,7 @@ class ReceiveProbe:
     kind: str
     frames: int = 0
     packets: int = 0
-    bytes: int = 0
+    byte_count: int = 0
     arrivals: list[float] = field(default_factory=list)
     hashes: list[bytes] = field(default_factory=list)
     _parts: dict[int, bytes] = field(default_factory=dict)
@@ -177,7 +177,7 @@ class ReceiveProbe:
 
     def add(self, packet: Any) -> tuple[bool, None]:
         self.packets += 1
-        self.bytes += len(packet.payload)
+        self.byte_count += len(packet.payload)
         if self.kind == "audio":
             self.frames += 1
             self.arrivals.append(time.monotonic())

@@ -39,22 +39,18 @@ class PassthroughBuffer:
 
     Args:
         kind: ``"audio"`` or ``"video"``.
+        gap_timeout: Seconds before an incomplete video frame is given up.
+
+    Attributes:
         on_frame: Receives each assembled frame, on the event loop.
         on_keyframe_needed: Called when a frame was given up (a keyframe is needed).
-        gap_timeout: Seconds before an incomplete video frame is given up.
     """
 
-    def __init__(
-        self,
-        kind: str,
-        on_frame: Callable[[AssembledFrame], None],
-        on_keyframe_needed: Callable[[], None],
-        gap_timeout: float = DEFAULT_GAP_TIMEOUT,
-    ) -> None:
+    def __init__(self, kind: str, gap_timeout: float = DEFAULT_GAP_TIMEOUT) -> None:
         self.assembler = FrameAssembler(is_video=kind == "video", gap_timeout=gap_timeout)
         self.ssrc: int | None = None
-        self._on_frame = on_frame
-        self._on_keyframe_needed = on_keyframe_needed
+        self.on_frame: Callable[[AssembledFrame], None] = lambda frame: None
+        self.on_keyframe_needed: Callable[[], None] = lambda: None
 
     @property
     def capacity(self) -> int:
@@ -74,9 +70,9 @@ class PassthroughBuffer:
             now=time.monotonic(),
         )
         for frame in frames:
-            self._on_frame(frame)
+            self.on_frame(frame)
         if want_keyframe:
-            self._on_keyframe_needed()
+            self.on_keyframe_needed()
         return False, None
 
 

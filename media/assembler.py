@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 VP8_START_BIT = 0x10
 VP8_PARTITION_MASK = 0x07
-DEFAULT_GAP_TIMEOUT = 0.12
+DEFAULT_GAP_TIMEOUT = 0.1
 """Seconds to wait for a missing packet before giving up on its frame."""
 MAX_PENDING_FRAMES = 64
 

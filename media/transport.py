@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -121,25 +122,16 @@ class PublishTransport:
             receiver = transceiver.receiver
             if receiver.track is not track:
                 continue
-            publisher_ref: list[Publisher] = []
-
-            def keyframe_needed() -> None:
-                publisher_ref[0].request_keyframe()
-
-            buffer = aiortc_internals.PassthroughBuffer(
-                track.kind,
-                on_frame=lambda frame: publisher_ref[0].on_frame(frame),
-                on_keyframe_needed=keyframe_needed,
-                gap_timeout=self._gap_timeout,
-            )
+            buffer = aiortc_internals.PassthroughBuffer(track.kind, self._gap_timeout)
             aiortc_internals.install_passthrough(receiver, buffer)
             publisher = Publisher(
                 self.participant_id,
                 track.kind,
-                lambda r=receiver, b=buffer: aiortc_internals.send_keyframe_request(r, b),
+                functools.partial(aiortc_internals.send_keyframe_request, receiver, buffer),
                 self._on_first_frame,
             )
-            publisher_ref.append(publisher)
+            buffer.on_frame = publisher.on_frame
+            buffer.on_keyframe_needed = publisher.request_keyframe
             self.publishers.append(publisher)
             self._on_publisher(publisher)
 

@@ -12,9 +12,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from signaling import protocol
 from session_room.errors import ErrorCode
 from session_room.roles import LeaveReason, Role, SessionKind
+from signaling import protocol
 
 JS_PATH = Path(__file__).resolve().parent.parent / "web_client" / "protocol.js"
 

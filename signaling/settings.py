@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     """STUN/TURN servers; empty means host candidates only (no public default)."""
     media_host_addresses: list[str] | None = None
     """Addresses the relay gathers ICE host candidates on; unset: all but loopback."""
-    gap_timeout_ms: int = Field(default=120, ge=20, le=1000)
+    gap_timeout_ms: int = Field(default=100, ge=20, le=1000)
     """How long the relay waits for a lost packet before asking for a keyframe."""
     join_timeout_seconds: float = 10.0
     """How long a new socket may take to send ``join``."""

@@ -47,7 +47,8 @@ class LiveServer:
         data = r.json()
         return data["session"]["session_id"], data["mentor_invite"]["token"]
 
-    def invite(self, session_id: str, mentor_token: str, role: str, name: str = "") -> dict[str, str]:
+    def invite(self, session_id: str, mentor_token: str, role: str,
+               name: str = "") -> dict[str, str]:
         """Issues an invite; returns the invite JSON."""
         r = httpx.post(f"{self.base_url}/api/sessions/{session_id}/invites",
                        json={"role": role, "display_name": name},

@@ -42,7 +42,7 @@ class BotSubscriber:
 class Harness:
     """Runs a router and answers its offers on behalf of bot subscribers."""
 
-    def __init__(self, gap_timeout: float = 0.12) -> None:
+    def __init__(self, gap_timeout: float = 0.1) -> None:
         self.relay = MediaRelay(RelayConfig(host_addresses=("127.0.0.1",),
                                             gap_timeout=gap_timeout))
         self.events: asyncio.Queue[MediaEvent] = asyncio.Queue()

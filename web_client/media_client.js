@@ -230,7 +230,14 @@ export class Subscriber {
    */
   handleOffer(offer) {
     this.queue = this.queue.then(() => this.apply(offer)).catch((error) => {
-      if (!this.closed) this.hooks.failed(error);
+      if (this.closed) return;
+      if (!/^m=/mu.test(offer.sdp)) {
+        // An offer without media (nobody publishing yet) can be refused by the
+        // browser (max-bundle needs a BUNDLE group); nothing is lost.
+        console.warn('[mentor-rooms] could not apply an offer without media', error);
+        return;
+      }
+      this.hooks.failed(error);
     });
     return this.queue;
   }

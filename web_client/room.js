@@ -36,6 +36,8 @@ const app = {
   client: null,
   /** @type {string|null} */
   joinId: null,
+  /** @type {string|null} A `bye` received before `joined` (the refusal's reason). */
+  byeMessage: null,
   /** @type {ParticipantInfo|null} */
   self: null,
   /** @type {Map<string, ParticipantInfo>} Everyone present except us. */
@@ -124,6 +126,7 @@ async function join() {
       window.clearInterval(app.pingTimer);
       if (app.phase === 'left' || app.phase === 'error' || info.byClient) return;
       const explained = explainClose(info.code, info.reason, app.phase === 'joined');
+      if (!info.refused && app.byeMessage) explained.message = app.byeMessage;
       fail(explained.message, explained.action);
     });
   try {
@@ -280,6 +283,10 @@ function onBye(msg) {
   if (msg.reason === LeaveReason.REPLACED) {
     const explained = explainClose(CloseCode.REPLACED, '', true);
     fail(explained.message, explained.action);
+    return;
+  }
+  if (app.phase === 'joining') {
+    app.byeMessage = msg.message; // Refused: the close code that follows says more.
     return;
   }
   const wasLeaving = app.phase === 'left';
