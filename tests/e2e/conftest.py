@@ -17,7 +17,7 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if CHROMIUM is None:
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
