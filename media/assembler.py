@@ -8,7 +8,8 @@ until 512 packets have arrived (seconds of frozen video for every subscriber).
 This assembler releases a video frame as soon as its last packet (marker bit) and
 every packet back to its first (VP8 start bit) are present, and gives up on an
 incomplete frame after ``gap_timeout`` seconds: it drops it, asks for a keyframe
-and forwards nothing but a keyframe until one arrives. Audio packets are released
+and forwards nothing but a keyframe until one arrives, asking again for every
+delta frame it drops meanwhile (the caller throttles the requests). Audio packets are released
 as they arrive (each Opus packet is a frame); late or duplicate ones are dropped.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 VP8_START_BIT = 0x10
 VP8_PARTITION_MASK = 0x07
+VIDEO_CLOCK = 90_000
 DEFAULT_GAP_TIMEOUT = 0.1
 """Seconds to wait for a missing packet before giving up on its frame."""
 MAX_PENDING_FRAMES = 64
@@ -94,6 +96,7 @@ class FrameAssembler:
         self._unwrapper = SequenceUnwrapper()
         self._pending: dict[int, _Pending] = {}
         self._released_up_to: int | None = None
+        self._padding: set[int] = set()
         self._waiting_for_keyframe = is_video
         self.frames_dropped = 0
 
@@ -127,6 +130,10 @@ class FrameAssembler:
         if not self.is_video:
             self._released_up_to = ext
             return [AssembledFrame(data, timestamp, True)], False
+        if not data:
+            # padding (bandwidth probing): fills its sequence number, carries no frame
+            self._padding.add(ext)
+            return self._release(now)
         pending = self._pending.get(timestamp)
         if pending is None:
             pending = self._pending[timestamp] = _Pending(first_seen=now)
@@ -141,8 +148,10 @@ class FrameAssembler:
         released: list[AssembledFrame] = []
         want_keyframe = False
         while self._pending:
+            self._skip_padding()
             ts, oldest = min(self._pending.items(), key=lambda kv: min(kv[1].parts))
-            if oldest.complete():
+            complete = oldest.complete()
+            if complete and not self._gap_before(oldest):
                 del self._pending[ts]
                 assert oldest.end_seq is not None
                 self._released_up_to = oldest.end_seq
@@ -151,21 +160,57 @@ class FrameAssembler:
                 if keyframe:
                     self._waiting_for_keyframe = False
                 if self._waiting_for_keyframe:
+                    # a lost request (or one the sender ignored) must not freeze the
+                    # stream: keep asking while deltas arrive; the publisher throttles
                     self.frames_dropped += 1
+                    want_keyframe = True
                     continue
                 released.append(AssembledFrame(frame.data, ts, keyframe))
                 continue
-            expired = now - oldest.first_seen > self.gap_timeout
-            if expired or len(self._pending) > MAX_PENDING_FRAMES:
-                del self._pending[ts]
-                self._released_up_to = max(oldest.parts)
+            if self._expired(ts, oldest, now) or len(self._pending) > MAX_PENDING_FRAMES:
                 self.frames_dropped += 1
-                if not self._waiting_for_keyframe:
-                    want_keyframe = True
+                want_keyframe = True
                 self._waiting_for_keyframe = True
+                if not complete:
+                    del self._pending[ts]
+                    self._released_up_to = max(oldest.parts)
+                # else: whole frames before this one were lost; it is released next
+                # round if it is a keyframe (deltas after a lost frame are useless)
                 continue
             break
+        self._skip_padding()
         return released, want_keyframe
+
+    def _gap_before(self, frame: _Pending) -> bool:
+        """True if packets between the last released one and ``frame`` are missing
+        (a whole frame lost): its deltas would decode wrongly. A keyframe needs no
+        predecessor, so nothing is missing while one is awaited."""
+        if self._waiting_for_keyframe or self._released_up_to is None:
+            return False
+        return frame.start_seq != self._released_up_to + 1
+
+    def _skip_padding(self) -> None:
+        if self._released_up_to is None:
+            self._padding.clear()
+            return
+        while self._released_up_to + 1 in self._padding:
+            self._released_up_to += 1
+        if self._padding:
+            self._padding = {s for s in self._padding if s > self._released_up_to}
+            if len(self._padding) > MAX_PENDING_FRAMES:
+                self._padding.clear()
+
+    def _expired(self, ts: int, oldest: _Pending, now: float) -> bool:
+        """An incomplete frame expires after ``gap_timeout`` of wall-clock time since
+        its first packet, or once a frame ``gap_timeout`` of media time newer has
+        started (packets read in a burst after the process was descheduled)."""
+        if now - oldest.first_seen > self.gap_timeout:
+            return True
+        horizon = int(self.gap_timeout * VIDEO_CLOCK)
+        return any(
+            0 < (other - ts) & 0xFFFFFFFF < 0x80000000 and (other - ts) & 0xFFFFFFFF > horizon
+            for other in self._pending
+        )
 
     @property
     def waiting_for_keyframe(self) -> bool:

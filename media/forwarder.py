@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 VIDEO_CLOCK = 90_000
 AUDIO_CLOCK = 48_000
-KEYFRAME_REQUEST_INTERVAL = 0.3
-"""Seconds between two keyframe requests sent upstream for one publisher."""
+KEYFRAME_REQUEST_INTERVAL = 0.35
+"""Seconds between two keyframe requests sent upstream for one publisher (Chrome
+ignores a PLI that comes less than 300 ms after the previous one)."""
 DEFAULT_VIDEO_QUEUE = 30
 DEFAULT_AUDIO_QUEUE = 50
 
@@ -150,7 +151,7 @@ class Subscriber(MediaStreamTrack):
         self._paused = True
         self._waiting_for_keyframe = kind == "video"
         self._ts_offset: int | None = None
-        self._last_out = 0
+        self._last_queued = 0
         self.frames_out = 0
         self.frames_dropped = 0
         self.bytes_out = 0
@@ -175,14 +176,20 @@ class Subscriber(MediaStreamTrack):
             return
         if self._waiting_for_keyframe:
             if not frame.keyframe:
+                # keep asking: a request can be lost, or ignored by a sender that
+                # rate-limits them (Chrome drops PLIs closer than ~300 ms apart);
+                # the publisher throttles, so this is at most one PLI per interval
                 self.frames_dropped += 1
+                if self.publisher is not None:
+                    self.publisher.request_keyframe()
                 return
             self._waiting_for_keyframe = False
         if self._ts_offset is None:
-            # continue from the last timestamp sent, one frame later
+            # continue from the last timestamp queued, one frame later
             step = self._clock // 30 if self.kind == "video" else 960
-            self._ts_offset = self._last_out + step - frame.timestamp
+            self._ts_offset = self._last_queued + step - frame.timestamp
         pts = (frame.timestamp + self._ts_offset) & 0xFFFFFFFF
+        self._last_queued = pts
         encoded = EncodedFrame(frame.data, pts, self._time_base)
         try:
             self._queue.put_nowait(encoded)
@@ -214,7 +221,6 @@ class Subscriber(MediaStreamTrack):
         frame = await self._queue.get()
         if frame is None:
             raise MediaStreamError
-        self._last_out = frame.pts
         self.frames_out += 1
         self.bytes_out += len(frame.data)
         return frame

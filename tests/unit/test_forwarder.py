@@ -1,0 +1,90 @@
+"""Publisher/subscriber fan-out policy: keyframe requests, queues, timestamps."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import media.forwarder as forwarder
+from media.assembler import AssembledFrame
+from media.forwarder import Publisher, Subscriber
+
+KEY = AssembledFrame(b"\x00key", 0, True)
+
+
+def delta(ts: int) -> AssembledFrame:
+    return AssembledFrame(b"\x01dlt", ts, False)
+
+
+class Upstream:
+    """Counts the PLIs a publisher sends."""
+
+    def __init__(self) -> None:
+        self.plis = 0
+
+    async def send(self) -> None:
+        self.plis += 1
+
+
+async def started(subscriber: Subscriber) -> asyncio.Task[forwarder.EncodedFrame]:
+    """Starts the sender side (the first ``recv`` resumes a subscriber)."""
+    task = asyncio.create_task(subscriber.recv())
+    await asyncio.sleep(0)
+    return task
+
+
+async def test_a_subscriber_waiting_for_a_keyframe_keeps_asking_for_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forwarder, "KEYFRAME_REQUEST_INTERVAL", 0.05)
+    upstream = Upstream()
+    publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
+    subscriber = Subscriber("video")
+    subscriber.attach(publisher)
+    task = await started(subscriber)
+    await asyncio.sleep(0.01)
+    assert upstream.plis == 1  # asked when the sender started
+    for i in range(1, 7):  # the keyframe never comes (request lost or ignored)
+        publisher.on_frame(delta(i * 3000))
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.06)
+    assert 2 <= upstream.plis <= 4  # asked again, but throttled
+    publisher.on_frame(KEY)
+    assert (await asyncio.wait_for(task, 1)).data == KEY.data
+    subscriber.stop()
+
+
+async def test_a_full_video_queue_drops_to_the_next_keyframe_and_asks_for_one() -> None:
+    upstream = Upstream()
+    publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
+    subscriber = Subscriber("video", queue_size=3)
+    subscriber.attach(publisher)
+    task = await started(subscriber)
+    publisher.on_frame(KEY)
+    assert (await asyncio.wait_for(task, 1)).data == KEY.data
+    for i in range(1, 6):  # nobody reads: the queue overflows
+        publisher.on_frame(delta(i * 3000))
+    assert subscriber.frames_dropped >= 3
+    publisher.on_frame(delta(99_000))  # still waiting for a keyframe: not queued
+    publisher.on_frame(AssembledFrame(b"\x00key2", 100_000, True))
+    assert (await asyncio.wait_for(subscriber.recv(), 1)).data == b"\x00key2"
+    subscriber.stop()
+
+
+async def test_timestamps_continue_forward_when_a_subscriber_switches_publisher() -> None:
+    upstream = Upstream()
+    first = Publisher("PA_a", "video", upstream.send, lambda p: None)
+    second = Publisher("PA_b", "video", upstream.send, lambda p: None)
+    subscriber = Subscriber("video")
+    subscriber.attach(first)
+    task = await started(subscriber)
+    first.on_frame(AssembledFrame(b"\x00a", 500_000, True))
+    first.on_frame(AssembledFrame(b"\x01b", 503_000, False))
+    out = [await asyncio.wait_for(task, 1)]
+    subscriber.attach(second)  # one frame of the first is still queued
+    second.on_frame(AssembledFrame(b"\x00c", 7, True))
+    out += [await subscriber.recv(), await subscriber.recv()]
+    assert [f.data for f in out] == [b"\x00a", b"\x01b", b"\x00c"]
+    assert out[0].pts < out[1].pts < out[2].pts
+    subscriber.stop()
