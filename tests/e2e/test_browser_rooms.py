@@ -70,8 +70,6 @@ def test_one_on_one_in_two_browsers_sees_and_hears_each_other(
             page.context.close()
 
 
-@pytest.mark.xfail(strict=False, reason="known: a subscriber sometimes never gets a keyframe "
-                   "(same open bug as the lost-packet stall); passes on most runs")
 def test_a_circle_of_four_receives_everyone_and_a_leave_removes_the_tile(
         browser: Any, live_server: LiveServer) -> None:
     sid, mentor = live_server.create_session("circle", 6)
