@@ -1,12 +1,19 @@
-"""First measurement: relay CPU per forwarded A+V subscription and per publisher ingest.
+"""First measurement: relay CPU per forwarded A+V subscription, per publisher ingest,
+and relay-added latency.
 
-Usage: ``python -m load_tests.relay_cost --subscribers 0 4 8 --seconds 20``
+Usage: ``python -m load_tests.relay_cost --subscribers 0 4 8 --seconds 15``
 
 Starts a real server process (memory storage, loopback media), pins it to CPU 0 and
 this process (the bots) to CPU 1, joins one publishing bot and N receiving bots, and
 reads the server's CPU time from /proc over a steady window. The slope of server CPU
 against N is the cost per forwarded A+V subscription; the intercept (minus the idle
 server) is the ingest cost of one publisher. Bots count frames they actually received.
+
+Latency: every video frame is fingerprinted (SHA-1) when the publishing bot hands it to
+its sender and when a receiving bot has all its packets; the difference is the
+publisher-to-subscriber latency. The same is measured once on a direct bot-to-bot
+connection (no relay) in this process; relay-added latency is the difference of
+the two distributions' percentiles.
 """
 
 from __future__ import annotations
@@ -20,8 +27,31 @@ import sys
 import time
 
 import httpx
+from aiortc import RTCPeerConnection
 
 from load_tests.bot import Bot
+from load_tests.bot_media import AudioSource, ReceiveProbe, VideoSource, install_probe
+from media.aiortc_internals import restrict_host_addresses
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values`` by nearest rank (0.0 if empty)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def latencies_ms(source: VideoSource, probe: ReceiveProbe | None, since: float) -> list[float]:
+    """Milliseconds from hand-off to complete arrival, for frames sent after ``since``."""
+    if probe is None:
+        return []
+    sent = {h: t for h, t in zip(source.sent, source.send_times, strict=True) if t >= since}
+    return [
+        (arrival - sent[h]) * 1000
+        for h, arrival in zip(probe.hashes, probe.arrivals, strict=True)
+        if h in sent
+    ]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -33,16 +63,20 @@ def cpu_seconds(pid: int) -> float:
 
 async def measure(base: str, pid: int, subscribers: int, seconds: float) -> dict[str, float]:
     """Server CPU share (of one core) and received fps with one publisher and N subscribers."""
-    r = httpx.post(f"{base}/api/sessions", json={"kind": "circle", "title": "bench",
-                                                 "capacity": 12})
+    r = httpx.post(
+        f"{base}/api/sessions", json={"kind": "circle", "title": "bench", "capacity": 12}
+    )
     sid, mentor = r.json()["session"]["session_id"], r.json()["mentor_invite"]["token"]
     ws = base.replace("http", "ws") + f"/ws/sessions/{sid}"
     publisher = Bot(ws, mentor, "pub", publish=True, width=640, height=480, bitrate=1_300_000)
     await publisher.join()
     bots = []
     for i in range(subscribers):
-        token = httpx.post(f"{base}/api/sessions/{sid}/invites", json={"role": "observer"},
-                           headers={"Authorization": f"Bearer {mentor}"}).json()["token"]
+        token = httpx.post(
+            f"{base}/api/sessions/{sid}/invites",
+            json={"role": "mentee"},
+            headers={"Authorization": f"Bearer {mentor}"},
+        ).json()["token"]
         bot = Bot(ws, token, f"sub{i}", publish=False)
         await bot.join()
         bots.append(bot)
@@ -52,22 +86,67 @@ async def measure(base: str, pid: int, subscribers: int, seconds: float) -> dict
     counts0 = [p.frames if p else 0 for p in frames0]
     await asyncio.sleep(seconds)
     cpu = (cpu_seconds(pid) - start_cpu) / (time.monotonic() - start)
-    fps = []
+    fps: list[float] = []
+    delays: list[float] = []
+    assert publisher.video is not None
     for bot, before in zip(bots, counts0, strict=True):
         probe = bot.remote(publisher.participant_id).video
         fps.append(((probe.frames if probe else 0) - before) / seconds)
+        delays += latencies_ms(publisher.video, probe, start)
     for bot in [*bots, publisher]:
         await bot.close()
-    return {"subscribers": subscribers, "server_cpu": cpu,
-            "min_fps": min(fps) if fps else 0.0}
+    return {
+        "subscribers": subscribers,
+        "server_cpu": cpu,
+        "min_fps": min(fps) if fps else 0.0,
+        "latency_ms_p50": percentile(delays, 0.5),
+        "latency_ms_p95": percentile(delays, 0.95),
+        "latency_ms_p99": percentile(delays, 0.99),
+    }
+
+
+async def direct_latency(seconds: float) -> dict[str, float]:
+    """The same A+V bots connected to each other without the relay (the floor)."""
+    restrict_host_addresses(["127.0.0.1"])
+    sender, receiver = RTCPeerConnection(), RTCPeerConnection()
+    video = VideoSource(640, 480, bitrate=1_300_000)
+    sender.addTrack(video)
+    sender.addTrack(AudioSource())
+    await sender.setLocalDescription(await sender.createOffer())
+    await receiver.setRemoteDescription(sender.localDescription)
+    probes = {t.kind: install_probe(t.receiver, t.kind) for t in receiver.getTransceivers()}
+    await receiver.setLocalDescription(await receiver.createAnswer())
+    await sender.setRemoteDescription(receiver.localDescription)
+    await asyncio.sleep(4)
+    start, frames0 = time.monotonic(), probes["video"].frames
+    await asyncio.sleep(seconds)
+    delays = latencies_ms(video, probes["video"], start)
+    fps = (probes["video"].frames - frames0) / seconds
+    await sender.close()
+    await receiver.close()
+    restrict_host_addresses(None)
+    return {
+        "fps": fps,
+        "latency_ms_p50": percentile(delays, 0.5),
+        "latency_ms_p95": percentile(delays, 0.95),
+        "latency_ms_p99": percentile(delays, 0.99),
+    }
 
 
 async def main(args: argparse.Namespace) -> None:
     port = 18000 + os.getpid() % 1000
-    env = dict(os.environ, MENTOR_ROOMS_PORT=str(port), MENTOR_ROOMS_STORAGE_URL="memory://",
-               MENTOR_ROOMS_MEDIA_HOST_ADDRESSES='["127.0.0.1"]')
-    server = subprocess.Popen(["taskset", "-c", "0", sys.executable, "-m", "signaling"],
-                              env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        MENTOR_ROOMS_PORT=str(port),
+        MENTOR_ROOMS_STORAGE_URL="memory://",
+        MENTOR_ROOMS_MEDIA_HOST_ADDRESSES='["127.0.0.1"]',
+    )
+    server = subprocess.Popen(
+        ["taskset", "-c", "0", sys.executable, "-m", "signaling"],
+        env=env,
+        stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
     os.sched_setaffinity(0, {1})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -81,7 +160,8 @@ async def main(args: argparse.Namespace) -> None:
         await asyncio.sleep(3)
         idle = (cpu_seconds(server.pid) - idle0) / (time.monotonic() - t0)
         rows = [await measure(base, server.pid, n, args.seconds) for n in args.subscribers]
-        print(json.dumps({"idle_cpu": idle, "rows": rows}, indent=2))
+        direct = await direct_latency(args.seconds)
+        print(json.dumps({"idle_cpu": idle, "rows": rows, "direct": direct}, indent=2))
     finally:
         server.terminate()
 
