@@ -54,6 +54,15 @@ def latencies_ms(source: VideoSource, probe: ReceiveProbe | None, since: float) 
     ]
 
 
+def slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of ``ys`` over ``xs`` (0.0 with fewer than two points)."""
+    if len(xs) < 2:
+        return 0.0
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
+
+
 def cpu_seconds(pid: int) -> float:
     """User+system CPU seconds of a process."""
     with open(f"/proc/{pid}/stat") as stat:
@@ -161,7 +170,14 @@ async def main(args: argparse.Namespace) -> None:
         idle = (cpu_seconds(server.pid) - idle0) / (time.monotonic() - t0)
         rows = [await measure(base, server.pid, n, args.seconds) for n in args.subscribers]
         direct = await direct_latency(args.seconds)
-        print(json.dumps({"idle_cpu": idle, "rows": rows, "direct": direct}, indent=2))
+        summary = {
+            "idle_cpu": idle,
+            "ingest_cpu_per_publisher": rows[0]["server_cpu"] - idle,
+            "cpu_per_subscription": slope(
+                [r["subscribers"] for r in rows], [r["server_cpu"] for r in rows]
+            ),
+        }
+        print(json.dumps({**summary, "rows": rows, "direct": direct}, indent=2))
     finally:
         server.terminate()
 
