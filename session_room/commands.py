@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from session_room.ids import Identity, ParticipantId
 from session_room.roles import LeaveReason, Role
+from session_room.timer import TimerAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,4 +43,126 @@ class MarkActive:
     participant_id: ParticipantId
 
 
-Command = Join | Leave | SetMediaState | MarkActive
+RoomCommand = Join | Leave | SetMediaState | MarkActive
+
+
+# ----------------------------------------------------------------- the board
+# ``participant_id`` is ``None`` when the session's organiser acts over REST
+# (a mentor token verified by the edge, e.g. preparing the agenda beforehand).
+
+
+@dataclass(frozen=True, slots=True)
+class AddAgendaItem:
+    """Append an item to the agenda."""
+
+    participant_id: ParticipantId | None
+    title: str
+    details: str = ""
+    planned_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditAgendaItem:
+    """Change fields of an item; ``None`` leaves a field as it is."""
+
+    participant_id: ParticipantId | None
+    item_id: str
+    expected_version: int
+    title: str | None = None
+    details: str | None = None
+    planned_minutes: int | None = None
+    clear_minutes: bool = False
+    outcome: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MoveAgendaItem:
+    """Move an item to a position (0 = first)."""
+
+    participant_id: ParticipantId | None
+    item_id: str
+    to_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveAgendaItem:
+    """Remove an item."""
+
+    participant_id: ParticipantId | None
+    item_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartAgendaItem:
+    """Finish the current item and start ``item_id`` (``None``: the next pending)."""
+
+    participant_id: ParticipantId | None
+    item_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FinishAgendaItem:
+    """Mark an item done, with an optional outcome."""
+
+    participant_id: ParticipantId | None
+    item_id: str
+    outcome: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetAgendaPolicy:
+    """Allow or forbid the mentee (one-on-one) to add and edit items."""
+
+    participant_id: ParticipantId | None
+    mentee_can_edit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ControlTimer:
+    """Start, pause, resume, reset the timer or add a minute."""
+
+    participant_id: ParticipantId | None
+    action: TimerAction
+    seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowAgenda:
+    """Make the timer follow each started item's planned minutes (or stop)."""
+
+    participant_id: ParticipantId | None
+    follow: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SendChat:
+    """Post a chat message."""
+
+    participant_id: ParticipantId
+    client_message_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditNotes:
+    """Merge a Yjs update into the shared notes."""
+
+    participant_id: ParticipantId
+    update: bytes
+
+
+BoardCommand = (
+    AddAgendaItem
+    | EditAgendaItem
+    | MoveAgendaItem
+    | RemoveAgendaItem
+    | StartAgendaItem
+    | FinishAgendaItem
+    | SetAgendaPolicy
+    | ControlTimer
+    | FollowAgenda
+    | SendChat
+    | EditNotes
+)
+
+Command = RoomCommand | BoardCommand

@@ -19,6 +19,13 @@ class ErrorCode(StrEnum):
     CODEC_UNSUPPORTED = "codec_unsupported"
     STALE_ANSWER = "stale_answer"
     RATE_LIMITED = "rate_limited"
+    UNKNOWN_ITEM = "unknown_item"
+    STALE_VERSION = "stale_version"
+    TEXT_TOO_LONG = "text_too_long"
+    INVALID_VALUE = "invalid_value"
+    INVALID_STATE = "invalid_state"
+    INVALID_UPDATE = "invalid_update"
+    LIMIT_REACHED = "limit_reached"
     INTERNAL = "internal"
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from session_room.agenda import Agenda
+from session_room.chat import ChatMessage
 from session_room.ids import ParticipantId
 from session_room.participant import Participant
 from session_room.roles import LeaveReason
+from session_room.timer import SessionTimer
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +45,45 @@ class MediaStateChanged:
     at: float
 
 
-Event = ParticipantJoined | ParticipantLeft | ParticipantActivated | MediaStateChanged
+@dataclass(frozen=True, slots=True)
+class AgendaChanged:
+    """The agenda changed (any item operation or the policy)."""
+
+    agenda: Agenda
+    at: float
 
 
-def participant_of(event: Event) -> ParticipantId:
+@dataclass(frozen=True, slots=True)
+class TimerChanged:
+    """The timer was controlled (or followed the agenda)."""
+
+    timer: SessionTimer
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChatPosted:
+    """A chat message was posted; ``duplicate``: it had been posted before (resent
+    after a reconnect) and only its sender should hear about it again."""
+
+    message: ChatMessage
+    duplicate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NotesEdited:
+    """A participant's Yjs update was merged into the notes."""
+
+    participant_id: ParticipantId
+    update: bytes
+    at: float
+
+
+RoomEvent = ParticipantJoined | ParticipantLeft | ParticipantActivated | MediaStateChanged
+BoardEvent = AgendaChanged | TimerChanged | ChatPosted | NotesEdited
+Event = RoomEvent | BoardEvent
+
+
+def participant_of(event: RoomEvent) -> ParticipantId:
     """Returns the id of the participant an event is about."""
     return event.participant.participant_id

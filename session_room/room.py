@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from session_room.board import SessionBoard
 from session_room.commands import Command, Join, Leave, MarkActive, SetMediaState
 from session_room.errors import DomainError, ErrorCode
 from session_room.events import (
@@ -50,8 +51,9 @@ class SessionRoom:
     performs I/O and never reads a clock: ``now`` is passed in.
     """
 
-    def __init__(self, spec: SessionSpec) -> None:
+    def __init__(self, spec: SessionSpec, board: SessionBoard | None = None) -> None:
         self.spec = spec
+        self.board = board or SessionBoard(spec.kind)
         self._participants: dict[ParticipantId, Participant] = {}
 
     @property
@@ -82,7 +84,10 @@ class SessionRoom:
             return self._leave(command, now)
         if isinstance(command, SetMediaState):
             return self._set_media_state(command, now)
-        return self._mark_active(command, now)
+        if isinstance(command, MarkActive):
+            return self._mark_active(command, now)
+        actor = None if command.participant_id is None else self._require(command.participant_id)
+        return list(self.board.handle(command, actor, now))
 
     def _require(self, participant_id: ParticipantId) -> Participant:
         participant = self._participants.get(participant_id)
@@ -93,9 +98,7 @@ class SessionRoom:
     def _join(self, command: Join, now: float) -> list[Event]:
         if command.participant_id in self._participants:
             raise DomainError(ErrorCode.ALREADY_JOINED, "already joined")
-        replaced = [
-            p for p in self._participants.values() if p.identity == command.identity
-        ]
+        replaced = [p for p in self._participants.values() if p.identity == command.identity]
         others = [p for p in self._participants.values() if p not in replaced]
         self._check_room_for(command.role, others)
         events: list[Event] = []
@@ -125,12 +128,9 @@ class SessionRoom:
         if len(seated) >= self.spec.capacity:
             raise DomainError(
                 ErrorCode.ROOM_FULL,
-                f"this session is full ({self.spec.capacity} of "
-                f"{self.spec.capacity} seats taken)",
+                f"this session is full ({self.spec.capacity} of {self.spec.capacity} seats taken)",
             )
-        if self.spec.kind is SessionKind.ONE_ON_ONE and any(
-            p.role is role for p in seated
-        ):
+        if self.spec.kind is SessionKind.ONE_ON_ONE and any(p.role is role for p in seated):
             raise DomainError(
                 ErrorCode.ROOM_FULL,
                 f"this one-on-one session already has a {role.value}",
