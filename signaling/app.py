@@ -17,6 +17,7 @@ from signaling import protocol
 from signaling.auth import InviteSigner
 from signaling.backends.base import open_store
 from signaling.rest import build_router, new_secret
+from signaling.rest_board import build_board_router
 from signaling.service import SessionRegistry
 from signaling.settings import Settings
 from signaling.websocket import SignalingEndpoint
@@ -45,11 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ))
         ice = [protocol.IceServerInfo(urls=s.urls, username=s.username, credential=s.credential)
                for s in settings.ice_servers]
-        registry = SessionRegistry(relay, ice, settings.idle_session_seconds)
+        registry = SessionRegistry(relay, ice, settings.idle_session_seconds, store)
         state["endpoint"] = SignalingEndpoint(store, signer, registry,
                                               settings.join_timeout_seconds)
         state["registry"] = registry
         app.include_router(build_router(settings, store, signer))
+        app.include_router(build_board_router(store, signer))
         try:
             yield
         finally:

@@ -20,8 +20,30 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from session_room.errors import ErrorCode
 from session_room.roles import LeaveReason, Role, SessionKind
+from signaling.protocol_board import (
+    AgendaAdd,
+    AgendaChanged,
+    AgendaEdit,
+    AgendaFinish,
+    AgendaInfo,
+    AgendaItemInfo,
+    AgendaMove,
+    AgendaPolicy,
+    AgendaRemove,
+    AgendaStart,
+    BoardInfo,
+    ChatMessageInfo,
+    ChatPosted,
+    ChatSend,
+    NotesUpdate,
+    NotesUpdated,
+    TimerChanged,
+    TimerControl,
+    TimerFollow,
+    TimerInfo,
+)
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 """Version of this schema; a client announcing another version is refused."""
 
 MAX_SDP_CHARS = 64_000
@@ -162,7 +184,23 @@ class Leave(_Message):
 
 
 ClientMessage = Annotated[
-    Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave,
+    Join
+    | PublishOffer
+    | SubscribeAnswer
+    | SetMediaState
+    | Ping
+    | Leave
+    | AgendaAdd
+    | AgendaEdit
+    | AgendaMove
+    | AgendaRemove
+    | AgendaStart
+    | AgendaFinish
+    | AgendaPolicy
+    | TimerControl
+    | TimerFollow
+    | ChatSend
+    | NotesUpdate,
     Field(discriminator="type"),
 ]
 
@@ -180,6 +218,7 @@ class Joined(_Message):
     participants: list[ParticipantInfo]
     ice_servers: list[IceServerInfo]
     codecs: CodecInfo = CodecInfo()
+    board: BoardInfo
     server_time: float
 
 
@@ -256,14 +295,36 @@ ServerMessage = Annotated[
     | SubscribeOffer
     | Pong
     | Error
-    | Bye,
+    | Bye
+    | AgendaChanged
+    | TimerChanged
+    | ChatPosted
+    | NotesUpdated,
     Field(discriminator="type"),
 ]
 
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
 
-AnyClientMessage = Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave
+AnyClientMessage = (
+    Join
+    | PublishOffer
+    | SubscribeAnswer
+    | SetMediaState
+    | Ping
+    | Leave
+    | AgendaAdd
+    | AgendaEdit
+    | AgendaMove
+    | AgendaRemove
+    | AgendaStart
+    | AgendaFinish
+    | AgendaPolicy
+    | TimerControl
+    | TimerFollow
+    | ChatSend
+    | NotesUpdate
+)
 AnyServerMessage = (
     Joined
     | ParticipantJoined
@@ -274,7 +335,34 @@ AnyServerMessage = (
     | Pong
     | Error
     | Bye
+    | AgendaChanged
+    | TimerChanged
+    | ChatPosted
+    | NotesUpdated
 )
+
+__all__ = [
+    "AgendaAdd",
+    "AgendaChanged",
+    "AgendaEdit",
+    "AgendaFinish",
+    "AgendaInfo",
+    "AgendaItemInfo",
+    "AgendaMove",
+    "AgendaPolicy",
+    "AgendaRemove",
+    "AgendaStart",
+    "BoardInfo",
+    "ChatMessageInfo",
+    "ChatPosted",
+    "ChatSend",
+    "NotesUpdate",
+    "NotesUpdated",
+    "TimerChanged",
+    "TimerControl",
+    "TimerFollow",
+    "TimerInfo",
+]
 
 
 def parse_client(text: str | bytes) -> AnyClientMessage:

@@ -12,8 +12,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from session_room.agenda import ItemStatus
 from session_room.errors import ErrorCode
 from session_room.roles import LeaveReason, Role, SessionKind
+from session_room.timer import TimerAction, TimerStatus
 from signaling import protocol
 
 JS_PATH = Path(__file__).resolve().parent.parent / "web_client" / "protocol.js"
@@ -83,6 +85,9 @@ def render() -> str:
         _enum_js("LeaveReason", LeaveReason),
         _enum_js("SessionKind", SessionKind),
         _enum_js("MediaKind", protocol.MediaKind),
+        _enum_js("ItemStatus", ItemStatus),
+        _enum_js("TimerStatus", TimerStatus),
+        _enum_js("TimerAction", TimerAction),
         "export const CLIENT_MESSAGE_TYPES = Object.freeze("
         + json.dumps(_message_types(schema["client"]))
         + ");\n",

@@ -10,13 +10,24 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 from pydantic import BaseModel, Field, model_validator
 
+from session_room.board import SessionBoard
+from session_room.errors import DomainError
 from session_room.ids import Identity, SessionId, new_identity, new_session_id
 from session_room.roles import Role, SessionKind, capacity_for
 from session_room.room import SessionSpec
 from signaling.auth import InviteError, InviteSigner
 from signaling.backends.base import SessionStore
+from signaling.board_wire import board_document
 from signaling.protocol import MAX_NAME_CHARS
 from signaling.settings import Settings
+
+
+class AgendaItemIn(BaseModel):
+    """An agenda item prepared with the session."""
+
+    title: str
+    details: str = ""
+    planned_minutes: int | None = None
 
 
 class CreateSession(BaseModel):
@@ -28,6 +39,7 @@ class CreateSession(BaseModel):
     scheduled_start: datetime | None = Field(default=None, description="with a time zone")
     planned_minutes: int | None = Field(default=None, ge=5, le=600)
     mentor_name: str = Field(default="", max_length=MAX_NAME_CHARS)
+    agenda: list[AgendaItemIn] = Field(default=[], description="an agenda prepared beforehand")
 
     @model_validator(mode="after")
     def _check(self) -> CreateSession:
@@ -129,7 +141,15 @@ def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) 
             scheduled_start=body.scheduled_start.timestamp() if body.scheduled_start else None,
             planned_minutes=body.planned_minutes,
         )
+        board = SessionBoard(spec.kind)
+        for item in body.agenda:
+            try:
+                board.agenda = board.agenda.add(item.title, item.details, item.planned_minutes)
+            except DomainError as exc:
+                raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, exc.message) from exc
         await store.save_session(spec)
+        if body.agenda:
+            await store.save_board(spec.session_id, board_document(board))
         mentor = invite(request, spec.session_id, Role.MENTOR, body.mentor_name.strip())
         return SessionCreated(session=session_out(spec), mentor_invite=mentor)
 

@@ -17,19 +17,42 @@ from media.events import MediaError, MediaEvent, MediaFlowing, SubscribeOfferRea
 from media.relay import MediaRelay
 from media.router import SessionRouter
 from session_room import commands as cmd
+from session_room.chat import HISTORY
+from session_room.commands import BoardCommand
 from session_room.errors import DomainError, ErrorCode
-from session_room.events import Event, ParticipantJoined, ParticipantLeft
+from session_room.events import (
+    AgendaChanged,
+    BoardEvent,
+    ChatPosted,
+    Event,
+    NotesEdited,
+    ParticipantJoined,
+    ParticipantLeft,
+    RoomEvent,
+    TimerChanged,
+)
 from session_room.ids import ParticipantId, SessionId, new_participant_id
 from session_room.roles import LeaveReason
 from session_room.room import SessionRoom, SessionSpec
 from signaling import protocol
 from signaling.auth import InviteClaims
+from signaling.backends.base import SessionStore
+from signaling.board_wire import (
+    board_document,
+    board_info,
+    chat_record,
+    command_for,
+    message_for,
+    restore_board,
+)
 from signaling.connection import Connection
 from signaling.fanout import broadcast_message, participant_info, session_info
 
 logger = logging.getLogger(__name__)
 
 INBOX_SIZE = 1000
+NOTES_COMPACT_EVERY = 500
+"""Stored notes updates are merged into one after this many."""
 
 LEAVE_MESSAGES = {
     LeaveReason.LEFT: "You left the session.",
@@ -76,10 +99,12 @@ class SessionWorker:
 
     def __init__(
         self, spec: SessionSpec, relay: MediaRelay, ice: list[protocol.IceServerInfo],
-        idle_seconds: float,
+        idle_seconds: float, store: SessionStore,
     ) -> None:
         self.spec = spec
         self.room = SessionRoom(spec)
+        self.store = store
+        self._notes_appended = 0
         self.inbox: asyncio.Queue[InboxItem] = asyncio.Queue(INBOX_SIZE)
         self.router: SessionRouter = relay.create_router(self._on_media_event)
         self.connections: dict[ParticipantId, Connection] = {}
@@ -105,8 +130,17 @@ class SessionWorker:
         return True
 
     async def run(self) -> None:
-        """Processes the inbox until the session has been empty for a while."""
+        """Loads the board, then processes the inbox until the session has been
+        empty for a while."""
         try:
+            sid = self.spec.session_id
+            board = restore_board(
+                self.spec.kind,
+                await self.store.load_board(sid),
+                await self.store.load_chat(sid, HISTORY),
+                await self.store.load_notes(sid),
+            )
+            self.room = SessionRoom(self.spec, board)
             while True:
                 timeout = None if self.connections else self._idle_seconds
                 try:
@@ -174,6 +208,7 @@ class SessionWorker:
             participants=[participant_info(p) for p in self.room.participants
                           if p.participant_id != participant_id],
             ice_servers=self._ice,
+            board=board_info(self.room.board),
             server_time=time.time(),
         ))
         request.result.set_result(participant_id)
@@ -182,8 +217,38 @@ class SessionWorker:
     async def _apply(self, command: cmd.Command) -> None:
         await self._publish_events(self.room.handle(command, time.time()))
 
+    async def _board(self, command: BoardCommand, connection: Connection) -> None:
+        """Applies a board command, persists its events, then fans them out."""
+        now = time.time()
+        events = [e for e in self.room.handle(command, now) if isinstance(e, BoardEvent)]
+        await self._persist(events)
+        for event in events:
+            message = message_for(event, now)
+            if isinstance(event, ChatPosted) and event.duplicate:
+                connection.send(message)  # resent after a reconnect: only an ack
+                continue
+            for other in self.connections.values():
+                if other is not connection or not isinstance(event, NotesEdited):
+                    other.send(message)
+
+    async def _persist(self, events: list[BoardEvent]) -> None:
+        sid = self.spec.session_id
+        if any(isinstance(e, (AgendaChanged, TimerChanged)) for e in events):
+            await self.store.save_board(sid, board_document(self.room.board))
+        for event in events:
+            if isinstance(event, ChatPosted) and not event.duplicate:
+                await self.store.append_chat(sid, chat_record(event.message))
+            elif isinstance(event, NotesEdited):
+                await self.store.append_notes(sid, event.update)
+                self._notes_appended += 1
+                if self._notes_appended >= NOTES_COMPACT_EVERY:
+                    await self.store.compact_notes(sid, self.room.board.notes.state())
+                    self._notes_appended = 0
+
     async def _publish_events(self, events: list[Event]) -> None:
         for event in events:
+            if not isinstance(event, RoomEvent):
+                continue
             subject = event.participant.participant_id
             if isinstance(event, ParticipantLeft):
                 await self._detach(subject, event.reason)
@@ -221,6 +286,8 @@ class SessionWorker:
                 await self._apply(cmd.Leave(pid, LeaveReason.LEFT))
             elif isinstance(message, protocol.Join):
                 raise DomainError(ErrorCode.ALREADY_JOINED, "this socket has already joined")
+            elif (board := command_for(message, pid)) is not None:
+                await self._board(board, connection)
         except DomainError as exc:
             connection.send(protocol.Error(re=message.id, code=exc.code, message=exc.message))
         except MediaError as exc:
@@ -232,8 +299,9 @@ class SessionRegistry:
     """Owns the workers of the live sessions on this node."""
 
     def __init__(self, relay: MediaRelay, ice: list[protocol.IceServerInfo],
-                 idle_seconds: float) -> None:
+                 idle_seconds: float, store: SessionStore) -> None:
         self._relay = relay
+        self._store = store
         self._ice = ice
         self._idle_seconds = idle_seconds
         self.workers: dict[SessionId, SessionWorker] = {}
@@ -242,7 +310,8 @@ class SessionRegistry:
         """Returns the live worker of a session, starting it if needed."""
         worker = self.workers.get(spec.session_id)
         if worker is None or not worker.accepting:
-            worker = SessionWorker(spec, self._relay, self._ice, self._idle_seconds)
+            worker = SessionWorker(spec, self._relay, self._ice, self._idle_seconds,
+                                   self._store)
             worker.task = asyncio.create_task(self._run(worker), name=spec.session_id)
             self.workers[spec.session_id] = worker
         return worker

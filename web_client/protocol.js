@@ -1,7 +1,7 @@
 // Generated from signaling/protocol.py by `python -m signaling.protocol_js`.
 // Do not edit by hand: tests/unit/test_protocol.py fails when it drifts.
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const MAX_NAME_CHARS = 60;
 
@@ -17,6 +17,13 @@ export const ErrorCode = Object.freeze({
   "CODEC_UNSUPPORTED": "codec_unsupported",
   "STALE_ANSWER": "stale_answer",
   "RATE_LIMITED": "rate_limited",
+  "UNKNOWN_ITEM": "unknown_item",
+  "STALE_VERSION": "stale_version",
+  "TEXT_TOO_LONG": "text_too_long",
+  "INVALID_VALUE": "invalid_value",
+  "INVALID_STATE": "invalid_state",
+  "INVALID_UPDATE": "invalid_update",
+  "LIMIT_REACHED": "limit_reached",
   "INTERNAL": "internal"
 });
 
@@ -61,19 +68,145 @@ export const MediaKind = Object.freeze({
   "VIDEO": "video"
 });
 
-export const CLIENT_MESSAGE_TYPES = Object.freeze(["join", "leave", "ping", "publish_offer", "set_media_state", "subscribe_answer"]);
+export const ItemStatus = Object.freeze({
+  "PENDING": "pending",
+  "CURRENT": "current",
+  "DONE": "done"
+});
 
-export const SERVER_MESSAGE_TYPES = Object.freeze(["bye", "error", "joined", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "subscribe_offer"]);
+export const TimerStatus = Object.freeze({
+  "IDLE": "idle",
+  "RUNNING": "running",
+  "PAUSED": "paused"
+});
 
-/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave} ClientMessage */
+export const TimerAction = Object.freeze({
+  "START": "start",
+  "PAUSE": "pause",
+  "RESUME": "resume",
+  "RESET": "reset",
+  "ADD_MINUTE": "add_minute"
+});
 
-/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye} ServerMessage */
+export const CLIENT_MESSAGE_TYPES = Object.freeze(["agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "join", "leave", "notes_update", "ping", "publish_offer", "set_media_state", "subscribe_answer", "timer_control", "timer_follow"]);
 
+export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "error", "joined", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "subscribe_offer", "timer_changed"]);
+
+/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate} ClientMessage */
+
+/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated} ServerMessage */
+
+/**
+ * @typedef {Object} AgendaAdd
+ * @property {"agenda_add"} [type]
+ * @property {(string|null)} [id]
+ * @property {string} title
+ * @property {string} [details]
+ * @property {(number|null)} [planned_minutes]
+ */
+/**
+ * @typedef {Object} AgendaChanged
+ * @property {"agenda_changed"} [type]
+ * @property {(string|null)} [re]
+ * @property {AgendaInfo} agenda
+ * @property {number} server_time
+ */
+/**
+ * @typedef {Object} AgendaEdit
+ * @property {"agenda_edit"} [type]
+ * @property {(string|null)} [id]
+ * @property {string} item_id
+ * @property {number} expected_version
+ * @property {(string|null)} [title]
+ * @property {(string|null)} [details]
+ * @property {(number|null)} [planned_minutes]
+ * @property {boolean} [clear_minutes]
+ * @property {(string|null)} [outcome]
+ */
+/**
+ * @typedef {Object} AgendaFinish
+ * @property {"agenda_finish"} [type]
+ * @property {(string|null)} [id]
+ * @property {string} item_id
+ * @property {(string|null)} [outcome]
+ */
+/**
+ * @typedef {Object} AgendaInfo
+ * @property {Array<AgendaItemInfo>} items
+ * @property {boolean} mentee_can_edit
+ */
+/**
+ * @typedef {Object} AgendaItemInfo
+ * @property {string} item_id
+ * @property {string} title
+ * @property {string} [details]
+ * @property {(number|null)} [planned_minutes]
+ * @property {ItemStatus} status
+ * @property {(number|null)} [started_at]
+ * @property {(number|null)} [finished_at]
+ * @property {string} [outcome]
+ * @property {number} version
+ */
+/**
+ * @typedef {Object} AgendaMove
+ * @property {"agenda_move"} [type]
+ * @property {(string|null)} [id]
+ * @property {string} item_id
+ * @property {number} to_index
+ */
+/**
+ * @typedef {Object} AgendaPolicy
+ * @property {"agenda_policy"} [type]
+ * @property {(string|null)} [id]
+ * @property {boolean} mentee_can_edit
+ */
+/**
+ * @typedef {Object} AgendaRemove
+ * @property {"agenda_remove"} [type]
+ * @property {(string|null)} [id]
+ * @property {string} item_id
+ */
+/**
+ * @typedef {Object} AgendaStart
+ * @property {"agenda_start"} [type]
+ * @property {(string|null)} [id]
+ * @property {(string|null)} [item_id]
+ */
+/**
+ * @typedef {Object} BoardInfo
+ * @property {AgendaInfo} agenda
+ * @property {TimerInfo} timer
+ * @property {Array<ChatMessageInfo>} chat
+ * @property {string} notes
+ */
 /**
  * @typedef {Object} Bye
  * @property {"bye"} [type]
  * @property {LeaveReason} reason
  * @property {string} message
+ */
+/**
+ * @typedef {Object} ChatMessageInfo
+ * @property {string} message_id
+ * @property {string} client_message_id
+ * @property {string} participant_id
+ * @property {string} display_name
+ * @property {Role} role
+ * @property {string} text
+ * @property {number} sent_at
+ */
+/**
+ * @typedef {Object} ChatPosted
+ * @property {"chat_message"} [type]
+ * @property {(string|null)} [re]
+ * @property {ChatMessageInfo} message
+ */
+/**
+ * @typedef {Object} ChatSend
+ * @property {"chat_send"} [type]
+ * @property {(string|null)} [id]
+ * @property {string} client_message_id
+ * @property {string} text
  */
 /**
  * @typedef {Object} CodecInfo
@@ -111,12 +244,25 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["bye", "error", "joined", "pa
  * @property {Array<ParticipantInfo>} participants
  * @property {Array<IceServerInfo>} ice_servers
  * @property {CodecInfo} [codecs]
+ * @property {BoardInfo} board
  * @property {number} server_time
  */
 /**
  * @typedef {Object} Leave
  * @property {"leave"} [type]
  * @property {(string|null)} [id]
+ */
+/**
+ * @typedef {Object} NotesUpdate
+ * @property {"notes_update"} [type]
+ * @property {(string|null)} [id]
+ * @property {string} update
+ */
+/**
+ * @typedef {Object} NotesUpdated
+ * @property {"notes_updated"} [type]
+ * @property {string} participant_id
+ * @property {string} update
  */
 /**
  * @typedef {Object} ParticipantInfo
@@ -196,6 +342,36 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["bye", "error", "joined", "pa
  * @property {number} revision
  * @property {string} sdp
  * @property {Array<TrackInfo>} tracks
+ */
+/**
+ * @typedef {Object} TimerChanged
+ * @property {"timer_changed"} [type]
+ * @property {(string|null)} [re]
+ * @property {TimerInfo} timer
+ * @property {number} server_time
+ */
+/**
+ * @typedef {Object} TimerControl
+ * @property {"timer_control"} [type]
+ * @property {(string|null)} [id]
+ * @property {TimerAction} action
+ * @property {(number|null)} [seconds]
+ */
+/**
+ * @typedef {Object} TimerFollow
+ * @property {"timer_follow"} [type]
+ * @property {(string|null)} [id]
+ * @property {boolean} follow
+ */
+/**
+ * @typedef {Object} TimerInfo
+ * @property {TimerStatus} status
+ * @property {number} duration
+ * @property {number} remaining
+ * @property {(number|null)} [since]
+ * @property {boolean} [follow_agenda]
+ * @property {(string|null)} [item_id]
+ * @property {number} [warning_seconds]
  */
 /**
  * @typedef {Object} TrackInfo

@@ -9,7 +9,8 @@ from session_room.room import SessionSpec
 
 
 class SessionStore(Protocol):
-    """Durable storage of sessions and server secrets."""
+    """Durable storage of sessions, their boards (agenda, timer, chat, notes) and
+    server secrets. Every write is durable when the call returns."""
 
     async def save_session(self, spec: SessionSpec) -> None:
         """Stores a new session (durably, before returning)."""
@@ -19,6 +20,27 @@ class SessionStore(Protocol):
 
     async def secret(self, name: str, factory: str) -> str:
         """Returns the secret ``name``, storing ``factory`` as its value if unset."""
+
+    async def save_board(self, session_id: SessionId, document: str) -> None:
+        """Stores a session's agenda and timer document (replacing the previous one)."""
+
+    async def load_board(self, session_id: SessionId) -> str | None:
+        """Returns the stored board document, or ``None``."""
+
+    async def append_chat(self, session_id: SessionId, record: str) -> None:
+        """Appends one chat message record."""
+
+    async def load_chat(self, session_id: SessionId, limit: int) -> list[str]:
+        """Returns the last ``limit`` chat records, oldest first."""
+
+    async def append_notes(self, session_id: SessionId, update: bytes) -> None:
+        """Appends one notes update."""
+
+    async def load_notes(self, session_id: SessionId) -> list[bytes]:
+        """Returns every stored notes update, in order."""
+
+    async def compact_notes(self, session_id: SessionId, state: bytes) -> None:
+        """Replaces the stored notes updates with one (the merged state)."""
 
     async def close(self) -> None:
         """Releases the backend's resources."""

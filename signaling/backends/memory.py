@@ -12,6 +12,9 @@ class MemoryStore:
     def __init__(self) -> None:
         self._sessions: dict[SessionId, SessionSpec] = {}
         self._secrets: dict[str, str] = {}
+        self._boards: dict[SessionId, str] = {}
+        self._chat: dict[SessionId, list[str]] = {}
+        self._notes: dict[SessionId, list[bytes]] = {}
 
     async def save_session(self, spec: SessionSpec) -> None:
         self._sessions[spec.session_id] = spec
@@ -21,6 +24,27 @@ class MemoryStore:
 
     async def secret(self, name: str, factory: str) -> str:
         return self._secrets.setdefault(name, factory)
+
+    async def save_board(self, session_id: SessionId, document: str) -> None:
+        self._boards[session_id] = document
+
+    async def load_board(self, session_id: SessionId) -> str | None:
+        return self._boards.get(session_id)
+
+    async def append_chat(self, session_id: SessionId, record: str) -> None:
+        self._chat.setdefault(session_id, []).append(record)
+
+    async def load_chat(self, session_id: SessionId, limit: int) -> list[str]:
+        return self._chat.get(session_id, [])[-limit:]
+
+    async def append_notes(self, session_id: SessionId, update: bytes) -> None:
+        self._notes.setdefault(session_id, []).append(update)
+
+    async def load_notes(self, session_id: SessionId) -> list[bytes]:
+        return list(self._notes.get(session_id, []))
+
+    async def compact_notes(self, session_id: SessionId, state: bytes) -> None:
+        self._notes[session_id] = [state]
 
     async def close(self) -> None:
         return None

@@ -22,6 +22,19 @@ CREATE TABLE IF NOT EXISTS sessions (
     planned_minutes INTEGER
 );
 CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS boards (session_id TEXT PRIMARY KEY, document TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chat (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chat_by_session ON chat (session_id, seq);
+CREATE TABLE IF NOT EXISTS notes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL,
+    update_bytes BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notes_by_session ON notes (session_id, seq);
 """
 
 
@@ -45,8 +58,15 @@ class SqliteStore:
         await asyncio.to_thread(
             self._run,
             "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (spec.session_id, spec.kind.value, spec.title, spec.capacity, spec.created_at,
-             spec.scheduled_start, spec.planned_minutes),
+            (
+                spec.session_id,
+                spec.kind.value,
+                spec.title,
+                spec.capacity,
+                spec.created_at,
+                spec.scheduled_start,
+                spec.planned_minutes,
+            ),
         )
 
     async def load_session(self, session_id: SessionId) -> SessionSpec | None:
@@ -74,6 +94,62 @@ class SqliteStore:
             self._run, "SELECT value FROM secrets WHERE name = ?", (name,)
         )
         return str(rows[0][0])
+
+    async def save_board(self, session_id: SessionId, document: str) -> None:
+        await asyncio.to_thread(
+            self._run, "INSERT OR REPLACE INTO boards VALUES (?, ?)", (session_id, document)
+        )
+
+    async def load_board(self, session_id: SessionId) -> str | None:
+        rows = await asyncio.to_thread(
+            self._run, "SELECT document FROM boards WHERE session_id = ?", (session_id,)
+        )
+        return str(rows[0][0]) if rows else None
+
+    async def append_chat(self, session_id: SessionId, record: str) -> None:
+        await asyncio.to_thread(
+            self._run, "INSERT INTO chat (session_id, record) VALUES (?, ?)", (session_id, record)
+        )
+
+    async def load_chat(self, session_id: SessionId, limit: int) -> list[str]:
+        rows = await asyncio.to_thread(
+            self._run,
+            "SELECT record FROM chat WHERE session_id = ? ORDER BY seq DESC LIMIT ?",
+            (session_id, limit),
+        )
+        return [str(r[0]) for r in reversed(rows)]
+
+    async def append_notes(self, session_id: SessionId, update: bytes) -> None:
+        await asyncio.to_thread(
+            self._run,
+            "INSERT INTO notes (session_id, update_bytes) VALUES (?, ?)",
+            (session_id, update),
+        )
+
+    async def load_notes(self, session_id: SessionId) -> list[bytes]:
+        rows = await asyncio.to_thread(
+            self._run,
+            "SELECT update_bytes FROM notes WHERE session_id = ? ORDER BY seq",
+            (session_id,),
+        )
+        return [r[0] for r in rows if isinstance(r[0], bytes)]
+
+    async def compact_notes(self, session_id: SessionId, state: bytes) -> None:
+        def replace() -> None:
+            with self._lock:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.execute("DELETE FROM notes WHERE session_id = ?", (session_id,))
+                    self._db.execute(
+                        "INSERT INTO notes (session_id, update_bytes) VALUES (?, ?)",
+                        (session_id, state),
+                    )
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+        await asyncio.to_thread(replace)
 
     async def close(self) -> None:
         with self._lock:

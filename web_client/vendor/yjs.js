@@ -1,6 +1,8 @@
 // @ts-nocheck
 /*!
- * Yjs 13.6.33 (https://github.com/yjs/yjs), MIT License, Copyright (c) 2023 Kevin Jahns.
+ * Yjs 13.6.33 (https://github.com/yjs/yjs), MIT License.
+ * Copyright (c) 2023 Kevin Jahns and Chair of Computer Science 5 (Databases &
+ * Information Systems), RWTH Aachen University, Germany.
  * Bundles lib0 0.2.120 (MIT License, Copyright (c) 2019 Kevin Jahns).
  * Vendored, unmodified library code; see web_client/vendor/README.md.
  * Built with esbuild 0.28.2 from an entry file containing `export * from 'yjs'`:
