@@ -106,7 +106,7 @@ def test_refused_board_requests_get_typed_errors_and_the_session_carries_on(
     ):
         send_join(m, mentor, "Maya")
         send_join(e, mentee, "Ana")
-        bad = [
+        bad: list[tuple[WebSocketTestSession, dict[str, Any], str]] = [
             (e, {"type": "agenda_add", "id": "x1", "title": "mine"}, "not_allowed"),
             (
                 e,
