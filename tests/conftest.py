@@ -36,8 +36,9 @@ class LiveServer:
     def ws_base(self) -> str:
         return self.base_url.replace("http://", "ws://")
 
-    def create_session(self, kind: str = "one_on_one", capacity: int | None = None,
-                       title: str = "Weekly check-in") -> tuple[str, str]:
+    def create_session(
+        self, kind: str = "one_on_one", capacity: int | None = None, title: str = "Weekly check-in"
+    ) -> tuple[str, str]:
         """Creates a session; returns (session_id, mentor token)."""
         body: dict[str, object] = {"kind": kind, "title": title, "mentor_name": "Maya"}
         if capacity is not None:
@@ -47,12 +48,15 @@ class LiveServer:
         data = r.json()
         return data["session"]["session_id"], data["mentor_invite"]["token"]
 
-    def invite(self, session_id: str, mentor_token: str, role: str,
-               name: str = "") -> dict[str, str]:
+    def invite(
+        self, session_id: str, mentor_token: str, role: str, name: str = ""
+    ) -> dict[str, str]:
         """Issues an invite; returns the invite JSON."""
-        r = httpx.post(f"{self.base_url}/api/sessions/{session_id}/invites",
-                       json={"role": role, "display_name": name},
-                       headers={"Authorization": f"Bearer {mentor_token}"})
+        r = httpx.post(
+            f"{self.base_url}/api/sessions/{session_id}/invites",
+            json={"role": role, "display_name": name},
+            headers={"Authorization": f"Bearer {mentor_token}"},
+        )
         r.raise_for_status()
         result: dict[str, str] = r.json()
         return result
@@ -61,15 +65,17 @@ class LiveServer:
         return f"{self.ws_base}/ws/sessions/{session_id}"
 
 
-def start_server(extra_env: dict[str, str] | None = None) -> LiveServer:
-    """Starts a server process and waits until it answers."""
-    port = free_port()
+def start_server(extra_env: dict[str, str] | None = None, port: int | None = None) -> LiveServer:
+    """Starts a server process (on ``port``, default a free one) and waits until it answers."""
+    port = port or free_port()
     env = dict(os.environ)
-    env.update({
-        "MENTOR_ROOMS_PORT": str(port),
-        "MENTOR_ROOMS_STORAGE_URL": "memory://",
-        "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": json.dumps(["127.0.0.1"]),
-    })
+    env.update(
+        {
+            "MENTOR_ROOMS_PORT": str(port),
+            "MENTOR_ROOMS_STORAGE_URL": "memory://",
+            "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": json.dumps(["127.0.0.1"]),
+        }
+    )
     env.update(extra_env or {})
     process = subprocess.Popen([sys.executable, "-m", "signaling"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"

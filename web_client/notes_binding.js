@@ -9,7 +9,10 @@
  * - Remote edits: every Y.Text transaction with another origin (for instance
  *   `REMOTE`, which the caller passes to `Y.applyUpdate`) is written into the
  *   textarea, and the selection is moved through the event's delta so the caret stays
- *   on the same character. Focus and scroll position are kept.
+ *   on the same character (text inserted before it shifts it right, text deleted
+ *   before it shifts it left; text inserted exactly at the caret goes before it,
+ *   except while the user is typing there, so two people typing at one spot do not
+ *   split each other's words). Focus and scroll position are kept.
  * - IME: `input` is ignored between `compositionstart` and `compositionend`, and
  *   remote changes are held back meanwhile (rewriting the value would cancel the
  *   composition); at `compositionend` the composed text is diffed once, moved past
