@@ -34,6 +34,7 @@
  * @property {string|null} [scheduled_start] ISO-8601 with a timezone offset.
  * @property {number|null} [planned_minutes]
  * @property {string} [mentor_name]
+ * @property {Array<{title: string, planned_minutes?: number|null}>} [agenda] Prepared items.
  */
 
 /**

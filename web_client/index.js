@@ -219,6 +219,7 @@ async function onCreate(event) {
   body.scheduled_start = localInputToIso(start);
   const minutes = byId('planned-minutes', HTMLInputElement).value;
   body.planned_minutes = minutes ? Number(minutes) : null;
+  body.agenda = parseAgenda(byId('agenda-prep', HTMLTextAreaElement).value);
   const mentorName = byId('mentor-name', HTMLInputElement).value.trim();
   if (mentorName) body.mentor_name = mentorName.slice(0, MAX_NAME_CHARS);
 
@@ -315,3 +316,21 @@ function main() {
 }
 
 main();
+
+/**
+ * Parses the prepared agenda: one item per line, optional minutes at the end
+ * ("Portfolio review 20" or "Portfolio review (20 min)").
+ * @param {string} text
+ * @returns {Array<{title: string, planned_minutes: number|null}>}
+ */
+export function parseAgenda(text) {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const match = /^(.*?)[\s,:-]+\(?(\d{1,3})\s*(?:min(?:utes?)?)?\)?$/.exec(line);
+      if (match && match[1].trim()) return { title: match[1].trim(), planned_minutes: Number(match[2]) };
+      return { title: line, planned_minutes: null };
+    });
+}
