@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from typing import Any
 
@@ -25,6 +22,7 @@ import httpx
 from playwright.sync_api import Page, sync_playwright
 
 from load_tests.relay_cost import percentile
+from load_tests.server import running_server
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 ARGS = [
@@ -165,30 +163,12 @@ def run(base: str, repeat: int) -> dict[str, dict[str, float]]:
 
 
 def main(args: argparse.Namespace) -> None:
-    port = 19000 + os.getpid() % 1000
-    env = dict(
-        os.environ,
-        MENTOR_ROOMS_PORT=str(port),
-        MENTOR_ROOMS_STORAGE_URL="memory://",
-        MENTOR_ROOMS_MEDIA_HOST_ADDRESSES='["127.0.0.1"]',
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "signaling"],
-        env=env,
-        stderr=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(base + "/healthz")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    env = {
+        "MENTOR_ROOMS_STORAGE_URL": "memory://",
+        "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": '["127.0.0.1"]',
+    }
+    with running_server(env, port_base=19000) as (base, _):
         print(json.dumps(run(base, args.repeat), indent=2))
-    finally:
-        server.terminate()
 
 
 if __name__ == "__main__":

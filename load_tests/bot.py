@@ -77,9 +77,13 @@ class Bot:
 
     def _config(self) -> RTCConfiguration:
         assert self.joined is not None
-        return RTCConfiguration(iceServers=[
-            RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
-            for s in self.joined.ice_servers], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        return RTCConfiguration(
+            iceServers=[
+                RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
+                for s in self.joined.ice_servers
+            ],
+            bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
+        )
 
     async def send(self, message: protocol.AnyClientMessage) -> None:
         """Sends one message."""
@@ -95,12 +99,20 @@ class Bot:
         self.join_started = time.monotonic()
         self._ws = await websockets.connect(self.ws_url, max_size=2**20)
         self._reader = asyncio.create_task(self._read_loop())
-        await self.send(protocol.Join(id=self.next_id(), protocol_version=protocol.PROTOCOL_VERSION,
-                                      token=self.token, display_name=self.name))
+        await self.send(
+            protocol.Join(
+                id=self.next_id(),
+                protocol_version=protocol.PROTOCOL_VERSION,
+                token=self.token,
+                display_name=self.name,
+            )
+        )
         self._offer_task = asyncio.create_task(self._offer_loop())
         done, _ = await asyncio.wait(
-            [asyncio.ensure_future(self._joined.wait()), self._reader], timeout=timeout,
-            return_when=asyncio.FIRST_COMPLETED)
+            [asyncio.ensure_future(self._joined.wait()), self._reader],
+            timeout=timeout,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
         if self.joined is None:
             raise ConnectionError(f"join refused (close code {self.close_code})")
         if self.publish:
@@ -152,12 +164,16 @@ class Bot:
             await pc.setRemoteDescription(RTCSessionDescription(offer.sdp, "offer"))
             for transceiver in pc.getTransceivers():
                 if transceiver.mid is not None and transceiver.mid not in self.probes:
-                    self.probes[transceiver.mid] = install_probe(transceiver.receiver,
-                                                                 transceiver.kind)
+                    self.probes[transceiver.mid] = install_probe(
+                        transceiver.receiver, transceiver.kind
+                    )
             await pc.setLocalDescription(await pc.createAnswer())
             self.tracks = list(offer.tracks)
-            await self.send(protocol.SubscribeAnswer(id=self.next_id(), revision=offer.revision,
-                                                     sdp=pc.localDescription.sdp))
+            await self.send(
+                protocol.SubscribeAnswer(
+                    id=self.next_id(), revision=offer.revision, sdp=pc.localDescription.sdp
+                )
+            )
 
     def remote(self, participant_id: str) -> RemoteMedia:
         """The probes currently carrying ``participant_id``'s media."""

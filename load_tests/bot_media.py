@@ -47,8 +47,9 @@ class VideoSource(MediaStreamTrack):
 
     kind = "video"
 
-    def __init__(self, width: int = 320, height: int = 240, fps: int = 30,
-                 bitrate: int = 400_000) -> None:
+    def __init__(
+        self, width: int = 320, height: int = 240, fps: int = 30, bitrate: int = 400_000
+    ) -> None:
         super().__init__()
         self.fps = fps
         self._codec = av.CodecContext.create("libvpx", "w")
@@ -58,8 +59,13 @@ class VideoSource(MediaStreamTrack):
         self._codec.time_base = fractions.Fraction(1, fps)
         self._codec.framerate = fractions.Fraction(fps, 1)
         self._codec.bit_rate = bitrate
-        self._codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0",
-                               "error-resilient": "1", "auto-alt-ref": "0"}
+        self._codec.options = {
+            "deadline": "realtime",
+            "cpu-used": "8",
+            "lag-in-frames": "0",
+            "error-resilient": "1",
+            "auto-alt-ref": "0",
+        }
         self._codec.gop_size = 3000
         self._width, self._height = width, height
         self._index = 0
@@ -135,8 +141,9 @@ class AudioSource(MediaStreamTrack):
                 await asyncio.sleep(delay)
             t = (np.arange(960) + self._samples) / 48_000
             tone = (np.sin(2 * math.pi * 440 * t) * 3000).astype(np.int16)
-            frame = av.AudioFrame.from_ndarray(np.repeat(tone, 2)[None, :], format="s16",
-                                               layout="stereo")
+            frame = av.AudioFrame.from_ndarray(
+                np.repeat(tone, 2)[None, :], format="s16", layout="stereo"
+            )
             frame.sample_rate = 48_000
             frame.pts = self._samples
             frame.time_base = AUDIO_TIME_BASE

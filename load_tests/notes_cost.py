@@ -17,9 +17,6 @@ import argparse
 import asyncio
 import base64
 import json
-import os
-import subprocess
-import sys
 import tempfile
 import time
 
@@ -28,6 +25,7 @@ import websockets
 from pycrdt import Doc, Text
 
 from load_tests.relay_cost import cpu_seconds, percentile
+from load_tests.server import running_server
 from signaling import protocol
 
 
@@ -129,29 +127,11 @@ async def run(base: str, pid: int, writers: int, rate: float, seconds: float) ->
 
 
 async def main(args: argparse.Namespace) -> None:
-    port = 18000 + os.getpid() % 1000
     with tempfile.TemporaryDirectory() as tmp:
         storage = "memory://" if args.storage == "memory" else f"sqlite:///{tmp}/bench.db"
-        env = dict(os.environ, MENTOR_ROOMS_PORT=str(port), MENTOR_ROOMS_STORAGE_URL=storage)
-        server = subprocess.Popen(
-            ["taskset", "-c", "0", sys.executable, "-m", "signaling"],
-            env=env,
-            stderr=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-        )
-        os.sched_setaffinity(0, {1})
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    httpx.get(base + "/healthz")
-                    break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.1)
-            result = await run(base, server.pid, args.writers, args.rate, args.seconds)
+        with running_server({"MENTOR_ROOMS_STORAGE_URL": storage}, pin_cpu=0) as (base, pid):
+            result = await run(base, pid, args.writers, args.rate, args.seconds)
             print(json.dumps({"storage": args.storage, **result}, indent=2))
-        finally:
-            server.terminate()
 
 
 if __name__ == "__main__":

@@ -22,8 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
-import sys
 import time
 
 import httpx
@@ -31,6 +29,7 @@ from aiortc import RTCPeerConnection
 
 from load_tests.bot import Bot
 from load_tests.bot_media import AudioSource, ReceiveProbe, VideoSource, install_probe
+from load_tests.server import running_server
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -140,32 +139,15 @@ async def direct_latency(seconds: float) -> dict[str, float]:
 
 
 async def main(args: argparse.Namespace) -> None:
-    port = 18000 + os.getpid() % 1000
-    env = dict(
-        os.environ,
-        MENTOR_ROOMS_PORT=str(port),
-        MENTOR_ROOMS_STORAGE_URL="memory://",
-        MENTOR_ROOMS_MEDIA_HOST_ADDRESSES='["127.0.0.1"]',
-    )
-    server = subprocess.Popen(
-        ["taskset", "-c", "0", sys.executable, "-m", "signaling"],
-        env=env,
-        stderr=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
-    os.sched_setaffinity(0, {1})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(base + "/healthz")
-                break
-            except httpx.HTTPError:
-                await asyncio.sleep(0.1)
-        idle0, t0 = cpu_seconds(server.pid), time.monotonic()
+    env = {
+        "MENTOR_ROOMS_STORAGE_URL": "memory://",
+        "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": '["127.0.0.1"]',
+    }
+    with running_server(env, pin_cpu=0) as (base, pid):
+        idle0, t0 = cpu_seconds(pid), time.monotonic()
         await asyncio.sleep(3)
-        idle = (cpu_seconds(server.pid) - idle0) / (time.monotonic() - t0)
-        rows = [await measure(base, server.pid, n, args.seconds) for n in args.subscribers]
+        idle = (cpu_seconds(pid) - idle0) / (time.monotonic() - t0)
+        rows = [await measure(base, pid, n, args.seconds) for n in args.subscribers]
         direct = await direct_latency(args.seconds)
         summary = {
             "idle_cpu": idle,
@@ -175,8 +157,6 @@ async def main(args: argparse.Namespace) -> None:
             ),
         }
         print(json.dumps({**summary, "rows": rows, "direct": direct}, indent=2))
-    finally:
-        server.terminate()
 
 
 if __name__ == "__main__":

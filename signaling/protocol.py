@@ -31,7 +31,9 @@ from signaling.protocol_board import (
     AgendaPolicy,
     AgendaRemove,
     AgendaStart,
+    BoardClientMessage,
     BoardInfo,
+    BoardServerMessage,
     ChatMessageInfo,
     ChatPosted,
     ChatSend,
@@ -183,26 +185,10 @@ class Leave(_Message):
     id: str | None = None
 
 
-ClientMessage = Annotated[
-    Join
-    | PublishOffer
-    | SubscribeAnswer
-    | SetMediaState
-    | Ping
-    | Leave
-    | AgendaAdd
-    | AgendaEdit
-    | AgendaMove
-    | AgendaRemove
-    | AgendaStart
-    | AgendaFinish
-    | AgendaPolicy
-    | TimerControl
-    | TimerFollow
-    | ChatSend
-    | NotesUpdate,
-    Field(discriminator="type"),
-]
+AnyClientMessage = (
+    Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave | BoardClientMessage
+)
+ClientMessage = Annotated[AnyClientMessage, Field(discriminator="type")]
 
 # ------------------------------------------------------- server -> client
 
@@ -286,45 +272,6 @@ class Bye(_Message):
     message: str
 
 
-ServerMessage = Annotated[
-    Joined
-    | ParticipantJoined
-    | ParticipantLeft
-    | ParticipantUpdated
-    | PublishAnswer
-    | SubscribeOffer
-    | Pong
-    | Error
-    | Bye
-    | AgendaChanged
-    | TimerChanged
-    | ChatPosted
-    | NotesUpdated,
-    Field(discriminator="type"),
-]
-
-CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
-SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
-
-AnyClientMessage = (
-    Join
-    | PublishOffer
-    | SubscribeAnswer
-    | SetMediaState
-    | Ping
-    | Leave
-    | AgendaAdd
-    | AgendaEdit
-    | AgendaMove
-    | AgendaRemove
-    | AgendaStart
-    | AgendaFinish
-    | AgendaPolicy
-    | TimerControl
-    | TimerFollow
-    | ChatSend
-    | NotesUpdate
-)
 AnyServerMessage = (
     Joined
     | ParticipantJoined
@@ -335,11 +282,13 @@ AnyServerMessage = (
     | Pong
     | Error
     | Bye
-    | AgendaChanged
-    | TimerChanged
-    | ChatPosted
-    | NotesUpdated
+    | BoardServerMessage
 )
+ServerMessage = Annotated[AnyServerMessage, Field(discriminator="type")]
+
+CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+
 
 __all__ = [
     "AgendaAdd",
