@@ -6,9 +6,10 @@ Starts a server (memory storage), opens a mentor and a mentee page in headless
 Chromium (fake camera and microphone, so media flows as in a real session) and
 repeats each action on the mentor's page: a chat message, an agenda item, a timer
 start/pause, a notes keystroke. The action is performed inside the page and
-stamped with ``Date.now()``; the other page stamps, with ``Date.now()`` too (same
-machine clock), the moment the result is in its DOM (a MutationObserver for chat,
-agenda and timer; a 1 ms poll of the textarea for notes). Prints p50/p95 per action.
+stamped with ``Date.now()``; the other page, watching since before the action,
+stamps with ``Date.now()`` too (same machine clock) the moment the result is in its
+DOM (a MutationObserver for chat, agenda and timer; a 1 ms poll of the textarea for
+notes). Prints p50/p95 per action.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 
-WATCH = """([selector, text]) => new Promise((resolve) => {
+WATCH = """([selector, text]) => { window.__watch = new Promise((resolve) => {
   const hit = () => [...document.querySelectorAll(selector)]
     .some((node) => (node.textContent || '').includes(text));
   if (hit()) { resolve(Date.now()); return; }
@@ -43,17 +44,17 @@ WATCH = """([selector, text]) => new Promise((resolve) => {
   });
   observer.observe(document.body, {subtree: true, childList: true, characterData: true,
                                    attributes: true});
-})"""
+}); }"""
 
-WATCH_NOTES = """(length) => new Promise((resolve) => {
+WATCH_NOTES = """(length) => { window.__watch = new Promise((resolve) => {
   const poll = () => {
     if (document.querySelector('#notes-text').value.length >= length) resolve(Date.now());
     else setTimeout(poll, 1);
   };
   poll();
-})"""
+}); }"""
 
-WATCH_TIMER = """(state) => new Promise((resolve) => {
+WATCH_TIMER = """(state) => { window.__watch = new Promise((resolve) => {
   const display = document.querySelector('#timer-display');
   const check = () => display.dataset.state === state
     || (state === 'running' && ['warning', 'expired'].includes(display.dataset.state));
@@ -61,7 +62,7 @@ WATCH_TIMER = """(state) => new Promise((resolve) => {
   new MutationObserver((_, observer) => {
     if (check()) { observer.disconnect(); resolve(Date.now()); }
   }).observe(display, {attributes: true});
-})"""
+}); }"""
 
 SUBMIT = """([form, fields]) => {
   for (const [selector, value] of Object.entries(fields)) {
@@ -84,9 +85,9 @@ def open_page(browser: Any, url: str, name: str) -> Page:
 
 def measure(actor: Page, observer: Page, selector: str, text: str, action: Any) -> float:
     """Milliseconds from ``action()`` (returns its Date.now()) to ``text`` rendered."""
-    handle = observer.evaluate_handle(WATCH, [selector, text])
+    observer.evaluate(WATCH, [selector, text])
     sent = float(action())
-    seen = float(handle.json_value())
+    seen = float(observer.evaluate("window.__watch"))
     return seen - sent
 
 
@@ -137,20 +138,20 @@ def run(base: str, repeat: int) -> dict[str, dict[str, float]]:
             maya.fill("#timer-minutes-input", "10")
             state = "running" if i % 2 == 0 else "paused"
             button = "#timer-start" if i % 2 == 0 else "#timer-pause"
-            handle = ana.evaluate_handle(WATCH_TIMER, state)
+            ana.evaluate(WATCH_TIMER, state)
             sent = maya.evaluate(
                 "(b) => { const t = Date.now(); document.querySelector(b).click(); return t; }",
                 button,
             )
-            results["timer"].append(float(handle.json_value()) - sent)
+            results["timer"].append(float(ana.evaluate("window.__watch")) - sent)
         for page in (maya, ana):
             page.click("#tab-notes")
         maya.click("#notes-text")
         for i in range(repeat):
-            handle = ana.evaluate_handle(WATCH_NOTES, i + 1)
+            ana.evaluate(WATCH_NOTES, i + 1)
             sent = maya.evaluate("Date.now()")
             maya.keyboard.type("n")
-            results["notes"].append(float(handle.json_value()) - sent)
+            results["notes"].append(float(ana.evaluate("window.__watch")) - sent)
         browser.close()
     return {
         kind: {

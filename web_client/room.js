@@ -4,11 +4,14 @@
  * receive everyone else's, and keep tiles and the participant list in sync.
  */
 import { ApiError, getSession } from './api.js';
+import { Board } from './board.js';
+import { ServerClock } from './clock.js';
 import { byId, roleLabel, setIcon } from './dom.js';
 import { decodeClaims, isExpired, sessionIdFromPath, tokenFromHash } from './invite_token.js';
 import { CodecError, Publisher, Subscriber, peerConfig } from './media_client.js';
 import { explainClose, explainJoinError } from './messages.js';
 import { PreJoin } from './prejoin.js';
+import { Reconnector, isDrop } from './reconnect.js';
 import { CloseCode, ErrorCode, LeaveReason, PROTOCOL_VERSION, Role } from './protocol.js';
 import {
   announce, hideNotice, renderControls, showErrorScreen, showLeftScreen, showNotice,
@@ -21,9 +24,7 @@ import { Tile, TileGrid, publishes, renderParticipantList } from './tiles.js';
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./wire.js').Joined} Joined */
 /** @typedef {import('./messages.js').ErrorAction} ErrorAction */
-/** @typedef {'prejoin'|'joining'|'joined'|'left'|'error'} Phase */
-
-const PING_INTERVAL_MS = 10_000;
+/** @typedef {'prejoin'|'joining'|'joined'|'reconnecting'|'left'|'error'} Phase */
 
 const app = {
   /** @type {Phase} */
@@ -32,6 +33,7 @@ const app = {
   error: null,
   sessionId: '',
   token: '',
+  displayName: '',
   /** @type {SessionClient|null} */
   client: null,
   /** @type {string|null} */
@@ -57,8 +59,14 @@ const app = {
   /** @type {Tile|null} */
   selfTile: null,
   grid: new TileGrid(byId('tiles'), byId('stage')),
-  pingTimer: 0,
+  clock: new ServerClock(),
 };
+const board = new Board(app.clock, { token: () => app.token, sessionId: () => app.sessionId });
+const reconnector = new Reconnector({
+  attempt: () => void connect(),
+  abandon: () => app.client?.close(),
+  giveUp: () => fail(explainClose(1006, '', true).message, 'rejoin'),
+});
 
 // ------------------------------------------------------------------ failures
 
@@ -80,18 +88,32 @@ function fail(message, action = 'none') {
  * @param {{keepSocket?: boolean}} [options]
  */
 function teardown(options = {}) {
-  window.clearInterval(app.pingTimer);
+  app.clock.stop();
+  reconnector.cancel();
+  closePeers();
+  app.prejoin?.hide();
+  for (const track of app.stream?.getTracks() ?? []) track.stop();
+  app.stream = null;
+  app.selfTile?.destroy();
+  app.selfTile = null;
+  if (!options.keepSocket) app.client?.close();
+}
+
+/** Closes both PeerConnections and the remote tiles. */
+function closePeers() {
   app.publisher?.close();
   app.publisher = null;
   app.subscriber?.close();
   app.subscriber = null;
-  app.prejoin?.hide();
-  for (const track of app.stream?.getTracks() ?? []) track.stop();
-  app.stream = null;
   app.grid.clear();
-  app.selfTile?.destroy();
-  app.selfTile = null;
-  if (!options.keepSocket) app.client?.close();
+}
+
+/** The socket dropped while joined: keep the page (camera, board), rejoin in the background. */
+function startReconnecting() {
+  app.phase = 'reconnecting';
+  closePeers();
+  board.disconnected();
+  reconnector.begin();
 }
 
 // ------------------------------------------------------------------ joining
@@ -105,9 +127,16 @@ async function join() {
   app.stream = choice.stream;
   app.audioMuted = choice.audioMuted;
   app.videoMuted = choice.videoMuted;
+  app.displayName = choice.displayName;
+  await connect();
+}
 
+/** Opens a socket and sends `join` (the first join and every automatic rejoin). */
+async function connect() {
   const client = new SessionClient(sessionSocketUrl(app.sessionId));
   app.client = client;
+  app.clock.attach(client);
+  board.attach(client);
   client
     .on('joined', onJoined)
     .on('participant_joined', (msg) => upsertParticipant(msg.participant, true))
@@ -123,8 +152,11 @@ async function join() {
     .on('error', onServerError)
     .on('bye', onBye)
     .onClose((info) => {
-      window.clearInterval(app.pingTimer);
+      if (client !== app.client) return; // an earlier socket
+      app.clock.stop();
       if (app.phase === 'left' || app.phase === 'error' || info.byClient) return;
+      if (app.phase === 'reconnecting' && !info.refused) return reconnector.retry();
+      if (app.phase === 'joined' && isDrop(info)) return startReconnecting();
       const explained = explainClose(info.code, info.reason, app.phase === 'joined');
       if (!info.refused && app.byeMessage) explained.message = app.byeMessage;
       fail(explained.message, explained.action);
@@ -138,14 +170,16 @@ async function join() {
     type: 'join',
     protocol_version: PROTOCOL_VERSION,
     token: app.token,
-    display_name: choice.displayName,
+    display_name: app.displayName,
   });
 }
 
 /** @param {Joined} msg */
 function onJoined(msg) {
-  if (app.phase !== 'joining') return;
+  if (app.phase !== 'joining' && app.phase !== 'reconnecting') return;
+  const rejoin = app.phase === 'reconnecting';
   app.phase = 'joined';
+  if (rejoin) reconnector.succeeded();
   app.participants = new Map(
     msg.participants
       .filter((p) => p.participant_id !== msg.you.participant_id)
@@ -167,6 +201,7 @@ function onJoined(msg) {
     if (publishes(participant.role)) app.grid.upsert(participant);
   }
   byId('self-tile').hidden = !publishing;
+  app.selfTile?.destroy();
   if (publishing) {
     app.selfTile = new Tile(app.self, { self: true });
     app.selfTile.setStream(app.stream);
@@ -175,8 +210,9 @@ function onJoined(msg) {
   renderOwnControls();
   if (publishing && (app.audioMuted || app.videoMuted)) sendMediaState();
   if (publishing && app.stream && app.stream.getTracks().length > 0) void publish(app.stream, msg);
-  app.pingTimer = window.setInterval(() => app.client?.send({ type: 'ping' }), PING_INTERVAL_MS);
-  announce(`You joined ${msg.session.title}.`);
+  app.clock.start(msg.server_time);
+  board.joined(msg, rejoin);
+  announce(rejoin ? 'Reconnected.' : `You joined ${msg.session.title}.`);
 }
 
 /**
@@ -269,7 +305,9 @@ function renderList() {
 
 /** @param {import('./wire.js').ErrorMessage} msg */
 function onServerError(msg) {
-  if (app.phase === 'joining' && (msg.re == null || msg.re === app.joinId)) {
+  if (board.handleError(msg)) return;
+  const joining = app.phase === 'joining' || app.phase === 'reconnecting';
+  if (joining && (msg.re == null || msg.re === app.joinId)) {
     const explained = explainJoinError(msg.code, msg.message);
     fail(explained.message, explained.action);
     return;
@@ -285,7 +323,7 @@ function onBye(msg) {
     fail(explained.message, explained.action);
     return;
   }
-  if (app.phase === 'joining') {
+  if (app.phase === 'joining' || app.phase === 'reconnecting') {
     app.byeMessage = msg.message; // Refused: the close code that follows says more.
     return;
   }
@@ -331,7 +369,7 @@ function toggle(kind) {
 }
 
 function leave() {
-  if (app.phase !== 'joined' && app.phase !== 'joining') return;
+  if (app.phase !== 'joined' && app.phase !== 'joining' && app.phase !== 'reconnecting') return;
   const client = app.client;
   client?.send({ type: 'leave' });
   app.phase = 'left';
@@ -363,6 +401,7 @@ function main() {
     error: () => app.error,
     subscriber: () => app.subscriber,
     grid: app.grid,
+    board: () => board.snapshot(),
   });
   byId('error-action').addEventListener('click', () => window.location.reload());
   byId('rejoin-button').addEventListener('click', () => window.location.reload());

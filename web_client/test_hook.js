@@ -6,6 +6,7 @@
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./media_client.js').Subscriber} Subscriber */
 /** @typedef {import('./tiles.js').TileGrid} TileGrid */
+/** @typedef {import('./board.js').BoardSnapshot} BoardSnapshot */
 
 /**
  * A remote participant's reception.
@@ -25,6 +26,8 @@
  * @property {() => string|null} error
  * @property {() => Subscriber|null} subscriber
  * @property {TileGrid} grid
+ * @property {() => BoardSnapshot} board Agenda, timer (remaining time computed now from
+ *   the server state and clock offset), chat, notes text, clock offset, rejoin count.
  */
 
 /**
@@ -76,6 +79,7 @@ export function installTestHook(source) {
       tiles: source.grid.ids(),
     }),
     remoteStats: () => remoteStats(source.subscriber(), source.grid),
+    board: () => source.board(),
   };
   Object.assign(window, { mentorRooms: hook });
 }

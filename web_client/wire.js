@@ -2,7 +2,7 @@
 /**
  * Types of the server messages as this client reads them (types only; nothing here
  * runs). They are the typedefs of the generated protocol.js with every enum-valued
- * field (role, kind, reason, code) widened to `string`: in protocol.js such fields
+ * field (role, kind, reason, code, status) widened to `string`: in protocol.js such fields
  * name the frozen enum object rather than its values, and a newer server may send
  * values this page does not know yet.
  */
@@ -15,11 +15,24 @@
 /** @typedef {Omit<RawSessionInfo, 'kind'> & {kind: string}} SessionInfo */
 /** @typedef {Omit<RawTrackInfo, 'kind'> & {kind: string}} TrackInfo */
 
+/** @typedef {Omit<import('./protocol.js').AgendaItemInfo, 'status'> & {status: string}} AgendaItemInfo */
+/** @typedef {Omit<import('./protocol.js').AgendaInfo, 'items'> & {items: Array<AgendaItemInfo>}} AgendaInfo */
+/** @typedef {Omit<import('./protocol.js').TimerInfo, 'status'> & {status: string}} TimerInfo */
+/** @typedef {Omit<import('./protocol.js').ChatMessageInfo, 'role'> & {role: string}} ChatMessageInfo */
 /**
- * @typedef {Omit<import('./protocol.js').Joined, 'session'|'you'|'participants'> & {
- *   session: SessionInfo, you: ParticipantInfo, participants: Array<ParticipantInfo>
+ * @typedef {Omit<import('./protocol.js').BoardInfo, 'agenda'|'timer'|'chat'> & {
+ *   agenda: AgendaInfo, timer: TimerInfo, chat: Array<ChatMessageInfo>
+ * }} BoardInfo
+ */
+/**
+ * @typedef {Omit<import('./protocol.js').Joined, 'session'|'you'|'participants'|'board'> & {
+ *   session: SessionInfo, you: ParticipantInfo, participants: Array<ParticipantInfo>, board: BoardInfo
  * }} Joined
  */
+/** @typedef {Omit<import('./protocol.js').AgendaChanged, 'agenda'> & {agenda: AgendaInfo}} AgendaChanged */
+/** @typedef {Omit<import('./protocol.js').TimerChanged, 'timer'> & {timer: TimerInfo}} TimerChanged */
+/** @typedef {Omit<import('./protocol.js').ChatPosted, 'message'> & {message: ChatMessageInfo}} ChatPosted */
+/** @typedef {import('./protocol.js').NotesUpdated} NotesUpdated */
 /**
  * @typedef {Omit<import('./protocol.js').ParticipantJoined, 'participant'> & {participant: ParticipantInfo}} ParticipantJoined
  */
@@ -47,6 +60,10 @@
  * @property {Pong} pong
  * @property {ErrorMessage} error
  * @property {Bye} bye
+ * @property {AgendaChanged} agenda_changed
+ * @property {TimerChanged} timer_changed
+ * @property {ChatPosted} chat_message
+ * @property {NotesUpdated} notes_updated
  */
 
 export {};
