@@ -62,7 +62,11 @@ const JOIN_ERROR_TEXT = new Map([
 function withServerText(ours, theirs) {
   const extra = theirs.trim();
   if (!extra || ours.toLowerCase().includes(extra.toLowerCase())) return ours;
-  return `${ours} ${/[.!?]$/u.test(extra) ? extra : `${extra}.`}`;
+  const sentence = /[.!?]$/u.test(extra) ? extra : `${extra}.`;
+  const core = ours.replace(/[.!?]+$/u, '').toLowerCase();
+  // The server said the same, in more detail ("this session is full (2 of 2 seats taken)").
+  if (extra.toLowerCase().startsWith(core)) return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  return `${ours} ${sentence}`;
 }
 
 /**

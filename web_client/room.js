@@ -8,9 +8,10 @@ import { Board } from './board.js';
 import { ServerClock } from './clock.js';
 import { byId, roleLabel, setIcon } from './dom.js';
 import { decodeClaims, isExpired, sessionIdFromPath, tokenFromHash } from './invite_token.js';
-import { CodecError, Publisher, Subscriber, peerConfig } from './media_client.js';
+import { peerConfig } from './media_client.js';
 import { explainClose, explainJoinError } from './messages.js';
 import { PreJoin } from './prejoin.js';
+import { RoomMedia } from './room_media.js';
 import { Reconnector, isDrop } from './reconnect.js';
 import { CloseCode, ErrorCode, LeaveReason, PROTOCOL_VERSION, Role } from './protocol.js';
 import {
@@ -48,12 +49,6 @@ const app = {
   stream: null,
   audioMuted: false,
   videoMuted: false,
-  /** @type {RTCConfiguration} */
-  config: {},
-  /** @type {Publisher|null} */
-  publisher: null,
-  /** @type {Subscriber|null} */
-  subscriber: null,
   /** @type {PreJoin|null} */
   prejoin: null,
   /** @type {Tile|null} */
@@ -61,6 +56,11 @@ const app = {
   grid: new TileGrid(byId('tiles'), byId('stage')),
   clock: new ServerClock(),
 };
+const media = new RoomMedia({
+  send: (message) => app.client?.send(/** @type {any} */ (message)),
+  notify: (message, sticky) => showNotice(message, { sticky }),
+  grid: app.grid,
+});
 const board = new Board(app.clock, { token: () => app.token, sessionId: () => app.sessionId });
 const reconnector = new Reconnector({
   attempt: () => void connect(),
@@ -101,11 +101,7 @@ function teardown(options = {}) {
 
 /** Closes both PeerConnections and the remote tiles. */
 function closePeers() {
-  app.publisher?.close();
-  app.publisher = null;
-  app.subscriber?.close();
-  app.subscriber = null;
-  app.grid.clear();
+  media.close();
 }
 
 /** The socket dropped while joined: keep the page (camera, board), rejoin in the background. */
@@ -142,13 +138,8 @@ async function connect() {
     .on('participant_joined', (msg) => upsertParticipant(msg.participant, true))
     .on('participant_updated', (msg) => upsertParticipant(msg.participant, false))
     .on('participant_left', (msg) => removeParticipant(msg.participant_id, msg.reason))
-    .on('publish_answer', (msg) => {
-      app.publisher?.acceptAnswer(msg.sdp).catch((error) => {
-        console.error(error);
-        showNotice('Your video could not be connected to the session.');
-      });
-    })
-    .on('subscribe_offer', (msg) => ensureSubscriber().handleOffer(msg))
+    .on('publish_answer', (msg) => media.acceptPublishAnswer(msg.sdp))
+    .on('subscribe_offer', (msg) => media.handleSubscribeOffer(msg))
     .on('error', onServerError)
     .on('bye', onBye)
     .onClose((info) => {
@@ -185,7 +176,7 @@ function onJoined(msg) {
       .filter((p) => p.participant_id !== msg.you.participant_id)
       .map((p) => [p.participant_id, p]),
   );
-  app.config = peerConfig(msg.ice_servers);
+  media.config = peerConfig(msg.ice_servers);
   app.prejoin?.hide();
   showSessionHeader(msg.session);
   showOwnRole(msg.you.role);
@@ -220,41 +211,8 @@ function onJoined(msg) {
  * @param {Joined} msg
  */
 async function publish(stream, msg) {
-  const publisher = new Publisher(app.config, stream, msg.codecs ?? {});
-  app.publisher = publisher;
-  try {
-    const sdp = await publisher.createOffer();
-    if (app.publisher === publisher) app.client?.send({ type: 'publish_offer', sdp });
-  } catch (error) {
-    if (app.publisher !== publisher) return;
-    console.error(error);
-    const message = error instanceof CodecError
-      ? "Your browser cannot use the session's codec, so others cannot see or hear you. Try a recent Chrome, Edge or Firefox."
-      : 'Your camera and microphone could not be connected to the session.';
-    app.error = message;
-    showNotice(message, { sticky: true });
-  }
-}
-
-/** @returns {Subscriber} The receive side, created on the first offer. */
-function ensureSubscriber() {
-  if (!app.subscriber) {
-    app.subscriber = new Subscriber(app.config, {
-      sendAnswer: (revision, sdp) => app.client?.send({ type: 'subscribe_answer', revision, sdp }),
-      tracksChanged: applyTracks,
-      failed: (error) => {
-        console.error(error);
-        showNotice("Others' video could not be connected. Try leaving and rejoining.");
-      },
-    });
-  }
-  return app.subscriber;
-}
-
-/** Puts the latest received tracks into each remote tile. */
-function applyTracks() {
-  const byParticipant = app.subscriber?.tracksByParticipant() ?? new Map();
-  for (const id of app.grid.ids()) app.grid.get(id)?.setTracks(byParticipant.get(id) ?? []);
+  const error = await media.publish(stream, msg.codecs ?? {});
+  if (error) app.error = error;
 }
 
 // ------------------------------------------------------------------ roster
@@ -275,7 +233,7 @@ function upsertParticipant(participant, isNew) {
   app.participants.set(participant.participant_id, participant);
   if (publishes(participant.role)) {
     app.grid.upsert(participant);
-    applyTracks();
+    media.applyTracks();
   } else {
     app.grid.remove(participant.participant_id);
   }
@@ -399,7 +357,7 @@ function main() {
     selfId: () => app.self?.participant_id ?? null,
     participants: () => app.participants.values(),
     error: () => app.error,
-    subscriber: () => app.subscriber,
+    subscriber: () => media.subscriber,
     grid: app.grid,
     board: () => board.snapshot(),
   });
