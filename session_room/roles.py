@@ -46,6 +46,7 @@ class LeaveReason(StrEnum):
     REMOVED = "removed"
     SESSION_ENDED = "session_ended"
     SERVER_SHUTDOWN = "server_shutdown"
+    SERVER_LOST = "server_lost"
 
 
 def capacity_for(kind: SessionKind, requested: int | None) -> int:

@@ -1,0 +1,110 @@
+"""Attendance projection with a fake clock: intervals, grace, tabs, overlaps, crashes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from session_room.attendance import (
+    AttendanceEntry,
+    EntryKind,
+    open_memberships,
+    project,
+    together_seconds,
+)
+from session_room.roles import LeaveReason, Role
+
+T = datetime(2026, 11, 22, 23, 50, tzinfo=UTC).timestamp()  # ten minutes before midnight UTC
+
+
+def joined(who: str, pid: str, at: float, role: Role = Role.MENTEE) -> AttendanceEntry:
+    return AttendanceEntry(EntryKind.JOINED, who, pid, who.title(), role, T + at)
+
+
+def left(who: str, pid: str, at: float, reason: LeaveReason = LeaveReason.LEFT) -> AttendanceEntry:
+    return AttendanceEntry(EntryKind.LEFT, who, pid, who.title(), Role.MENTEE, T + at, reason)
+
+
+def active(who: str, pid: str, at: float) -> AttendanceEntry:
+    return AttendanceEntry(EntryKind.ACTIVE, who, pid, who.title(), Role.MENTEE, T + at)
+
+
+def test_a_simple_attendance_across_midnight_counts_every_second() -> None:
+    people = project([joined("ana", "p1", 0), active("ana", "p1", 2), left("ana", "p1", 1200)])
+    ana = people["ana"]
+    assert (ana.joined_at, ana.first_active_at, ana.left_at) == (T, T + 2, T + 1200)
+    assert ana.seconds(now=T + 5000) == 1200  # 23:50 to 00:10 the next day, UTC
+    assert ana.left_reason is LeaveReason.LEFT and ana.reconnects == 0
+
+
+def test_a_drop_and_a_rejoin_inside_the_grace_is_one_interval_with_a_reconnect() -> None:
+    people = project(
+        [
+            joined("ana", "p1", 0),
+            left("ana", "p1", 100, LeaveReason.DROPPED),
+            joined("ana", "p2", 120),
+            left("ana", "p2", 600),
+        ],
+        grace=30,
+    )
+    assert people["ana"].intervals == [[T, T + 600]]
+    assert people["ana"].reconnects == 1 and people["ana"].seconds(T + 600) == 600
+
+
+def test_a_rejoin_after_the_grace_starts_a_new_interval() -> None:
+    people = project(
+        [
+            joined("ana", "p1", 0),
+            left("ana", "p1", 100, LeaveReason.DROPPED),
+            joined("ana", "p2", 200),
+            left("ana", "p2", 300),
+        ],
+        grace=30,
+    )
+    assert people["ana"].intervals == [[T, T + 100], [T + 200, T + 300]]
+    assert people["ana"].reconnects == 0 and people["ana"].seconds(T + 300) == 200
+
+
+def test_a_left_then_rejoin_is_never_bridged_even_inside_the_grace() -> None:
+    people = project([joined("ana", "p1", 0), left("ana", "p1", 10), joined("ana", "p2", 15)])
+    assert len(people["ana"].intervals) == 2
+
+
+def test_two_tabs_of_one_person_count_once() -> None:
+    people = project(
+        [
+            joined("ana", "p1", 0),
+            left("ana", "p1", 50, LeaveReason.REPLACED),  # the second tab replaces the first
+            joined("ana", "p2", 50),
+            left("ana", "p2", 100),
+        ]
+    )
+    assert people["ana"].intervals == [[T, T + 100]]
+    assert people["ana"].seconds(T + 100) == 100
+
+
+def test_a_duplicate_leave_is_not_counted_twice() -> None:
+    people = project([joined("ana", "p1", 0), left("ana", "p1", 60), left("ana", "p1", 90)])
+    assert people["ana"].seconds(T + 1000) == 60
+
+
+def test_time_together_is_the_overlap_of_mentor_and_mentee_presence() -> None:
+    people = project(
+        [
+            joined("maya", "m1", -300, Role.MENTOR),  # before the scheduled start
+            joined("ana", "p1", 60),
+            joined("ben", "p2", 100),
+            left("ana", "p1", 400),
+            left("maya", "m1", 500),
+            left("ben", "p2", 900),
+        ]
+    )
+    # mentees present 60..900 (union), mentor -300..500: overlap 60..500
+    assert together_seconds(people, T + 1000) == 440
+
+
+def test_open_memberships_are_the_ones_to_close_after_a_crash() -> None:
+    entries = [joined("ana", "p1", 0), joined("ben", "p2", 5), left("ana", "p1", 10)]
+    assert [e.participant_id for e in open_memberships(entries)] == ["p2"]
+    closed = project([*entries, left("ben", "p2", 20, LeaveReason.SERVER_LOST)])
+    assert closed["ben"].left_reason is LeaveReason.SERVER_LOST
+    assert closed["ben"].seconds(T + 9999) == 15
