@@ -14,9 +14,11 @@ from fastapi.staticfiles import StaticFiles
 
 from media.relay import IceServer, MediaRelay, RelayConfig
 from signaling import protocol
+from signaling.attendance_log import close_lost_intervals
 from signaling.auth import InviteSigner
 from signaling.backends.base import open_store
 from signaling.rest import build_router, new_secret
+from signaling.rest_attendance import build_attendance_router
 from signaling.rest_board import build_board_router
 from signaling.service import SessionRegistry
 from signaling.settings import Settings
@@ -37,6 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings.storage_url)
         secret = settings.secret_key or await store.secret("invite_signing_key", new_secret())
         signer = InviteSigner(secret)
+        lost = await close_lost_intervals(store)
+        if lost:
+            logger.warning("closed %d attendance intervals left open by a crash", lost)
         relay = MediaRelay(RelayConfig(
             ice_servers=tuple(IceServer(tuple(s.urls), s.username, s.credential)
                               for s in settings.ice_servers),
@@ -52,6 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state["registry"] = registry
         app.include_router(build_router(settings, store, signer))
         app.include_router(build_board_router(store, signer))
+        app.include_router(
+            build_attendance_router(store, signer, settings.reconnect_grace_seconds)
+        )
         try:
             yield
         finally:

@@ -35,6 +35,7 @@ from session_room.ids import ParticipantId, SessionId, new_participant_id
 from session_room.roles import LeaveReason
 from session_room.room import SessionRoom, SessionSpec
 from signaling import protocol
+from signaling.attendance_log import HEARTBEAT_SECONDS, encode, entry_for, heartbeat
 from signaling.auth import InviteClaims
 from signaling.backends.base import SessionStore
 from signaling.board_wire import (
@@ -105,6 +106,7 @@ class SessionWorker:
         self.room = SessionRoom(spec)
         self.store = store
         self._notes_appended = 0
+        self._last_alive = 0.0
         self.inbox: asyncio.Queue[InboxItem] = asyncio.Queue(INBOX_SIZE)
         self.router: SessionRouter = relay.create_router(self._on_media_event)
         self.connections: dict[ParticipantId, Connection] = {}
@@ -142,12 +144,16 @@ class SessionWorker:
             )
             self.room = SessionRoom(self.spec, board)
             while True:
-                timeout = None if self.connections else self._idle_seconds
+                timeout = HEARTBEAT_SECONDS if self.connections else self._idle_seconds
                 try:
                     item = await asyncio.wait_for(self.inbox.get(), timeout)
                 except TimeoutError:
+                    if self.connections:
+                        await self._heartbeat()
+                        continue
                     self.accepting = False
                     return
+                await self._heartbeat()
                 try:
                     await self._handle(item)
                 except Exception:
@@ -156,6 +162,10 @@ class SessionWorker:
             await self._shutdown()
 
     async def _shutdown(self) -> None:
+        now = time.time()
+        with contextlib.suppress(Exception):
+            await self._log([ParticipantLeft(p, LeaveReason.SERVER_SHUTDOWN, now)
+                             for p in self.room.participants])
         for connection in self.connections.values():
             connection.send(protocol.Bye(reason=LeaveReason.SERVER_SHUTDOWN,
                                          message=LEAVE_MESSAGES[LeaveReason.SERVER_SHUTDOWN]))
@@ -195,6 +205,12 @@ class SessionWorker:
                 time.time(),
             )
         except DomainError as exc:
+            request.result.set_exception(exc)
+            return
+        try:
+            await self._log(events)  # durable before anyone hears of the join
+        except Exception as exc:
+            self.room.handle(cmd.Leave(participant_id, LeaveReason.SERVER_LOST), time.time())
             request.result.set_exception(exc)
             return
         self.connections[participant_id] = request.connection
@@ -245,7 +261,21 @@ class SessionWorker:
                     await self.store.compact_notes(sid, self.room.board.notes.state())
                     self._notes_appended = 0
 
+    async def _log(self, events: list[Event]) -> None:
+        """Appends the attendance entries of ``events`` to the durable log."""
+        for event in events:
+            entry = entry_for(event)
+            if entry is not None:
+                await self.store.append_attendance(self.spec.session_id, encode(entry))
+
+    async def _heartbeat(self) -> None:
+        now = time.time()
+        if self.connections and now - self._last_alive >= HEARTBEAT_SECONDS:
+            self._last_alive = now
+            await self.store.append_attendance(self.spec.session_id, heartbeat(now))
+
     async def _publish_events(self, events: list[Event]) -> None:
+        await self._log(events)
         for event in events:
             if not isinstance(event, RoomEvent):
                 continue

@@ -55,7 +55,8 @@ export const LeaveReason = Object.freeze({
   "REPLACED": "replaced",
   "REMOVED": "removed",
   "SESSION_ENDED": "session_ended",
-  "SERVER_SHUTDOWN": "server_shutdown"
+  "SERVER_SHUTDOWN": "server_shutdown",
+  "SERVER_LOST": "server_lost"
 });
 
 export const SessionKind = Object.freeze({

@@ -42,6 +42,15 @@ class SessionStore(Protocol):
     async def compact_notes(self, session_id: SessionId, state: bytes) -> None:
         """Replaces the stored notes updates with one (the merged state)."""
 
+    async def append_attendance(self, session_id: SessionId, record: str) -> None:
+        """Appends one attendance log entry (durable when this returns)."""
+
+    async def load_attendance(self, session_id: SessionId) -> list[str]:
+        """Returns a session's attendance log, in order."""
+
+    async def attendance_sessions(self) -> list[SessionId]:
+        """Returns every session that has an attendance log."""
+
     async def close(self) -> None:
         """Releases the backend's resources."""
 

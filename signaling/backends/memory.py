@@ -15,6 +15,7 @@ class MemoryStore:
         self._boards: dict[SessionId, str] = {}
         self._chat: dict[SessionId, list[str]] = {}
         self._notes: dict[SessionId, list[bytes]] = {}
+        self._attendance: dict[SessionId, list[str]] = {}
 
     async def save_session(self, spec: SessionSpec) -> None:
         self._sessions[spec.session_id] = spec
@@ -45,6 +46,15 @@ class MemoryStore:
 
     async def compact_notes(self, session_id: SessionId, state: bytes) -> None:
         self._notes[session_id] = [state]
+
+    async def append_attendance(self, session_id: SessionId, record: str) -> None:
+        self._attendance.setdefault(session_id, []).append(record)
+
+    async def load_attendance(self, session_id: SessionId) -> list[str]:
+        return list(self._attendance.get(session_id, []))
+
+    async def attendance_sessions(self) -> list[SessionId]:
+        return list(self._attendance)
 
     async def close(self) -> None:
         return None

@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS notes (
     update_bytes BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS notes_by_session ON notes (session_id, seq);
+CREATE TABLE IF NOT EXISTS attendance (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attendance_by_session ON attendance (session_id, seq);
 """
 
 
@@ -150,6 +156,25 @@ class SqliteStore:
                     raise
 
         await asyncio.to_thread(replace)
+
+    async def append_attendance(self, session_id: SessionId, record: str) -> None:
+        await asyncio.to_thread(
+            self._run,
+            "INSERT INTO attendance (session_id, record) VALUES (?, ?)",
+            (session_id, record),
+        )
+
+    async def load_attendance(self, session_id: SessionId) -> list[str]:
+        rows = await asyncio.to_thread(
+            self._run,
+            "SELECT record FROM attendance WHERE session_id = ? ORDER BY seq",
+            (session_id,),
+        )
+        return [str(r[0]) for r in rows]
+
+    async def attendance_sessions(self) -> list[SessionId]:
+        rows = await asyncio.to_thread(self._run, "SELECT DISTINCT session_id FROM attendance", ())
+        return [SessionId(str(r[0])) for r in rows]
 
     async def close(self) -> None:
         with self._lock:
