@@ -17,6 +17,7 @@ from signaling import protocol
 from signaling.attendance_log import close_lost_intervals
 from signaling.auth import InviteSigner
 from signaling.backends.base import open_store
+from signaling.progress_report import build_progress_router
 from signaling.rest import build_router, new_secret
 from signaling.rest_attendance import build_attendance_router
 from signaling.rest_board import build_board_router
@@ -42,34 +43,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lost = await close_lost_intervals(store)
         if lost:
             logger.warning("closed %d attendance intervals left open by a crash", lost)
-        relay = MediaRelay(RelayConfig(
-            ice_servers=tuple(IceServer(tuple(s.urls), s.username, s.credential)
-                              for s in settings.ice_servers),
-            host_addresses=tuple(settings.media_host_addresses)
-            if settings.media_host_addresses is not None else None,
-            gap_timeout=settings.gap_timeout_ms / 1000,
-        ))
-        ice = [protocol.IceServerInfo(urls=s.urls, username=s.username, credential=s.credential)
-               for s in settings.ice_servers]
+        relay = MediaRelay(
+            RelayConfig(
+                ice_servers=tuple(
+                    IceServer(tuple(s.urls), s.username, s.credential) for s in settings.ice_servers
+                ),
+                host_addresses=tuple(settings.media_host_addresses)
+                if settings.media_host_addresses is not None
+                else None,
+                gap_timeout=settings.gap_timeout_ms / 1000,
+            )
+        )
+        ice = [
+            protocol.IceServerInfo(urls=s.urls, username=s.username, credential=s.credential)
+            for s in settings.ice_servers
+        ]
         registry = SessionRegistry(relay, ice, settings.idle_session_seconds, store)
-        state["endpoint"] = SignalingEndpoint(store, signer, registry,
-                                              settings.join_timeout_seconds)
+        state["endpoint"] = SignalingEndpoint(
+            store, signer, registry, settings.join_timeout_seconds
+        )
         state["registry"] = registry
         app.include_router(build_router(settings, store, signer))
         app.include_router(build_board_router(store, signer))
-        app.include_router(
-            build_attendance_router(store, signer, settings.reconnect_grace_seconds)
-        )
+        grace = settings.reconnect_grace_seconds
+        app.include_router(build_attendance_router(store, signer, grace))
+        app.include_router(build_progress_router(store, signer, grace, settings.admin_token))
         try:
             yield
         finally:
             await registry.close()
             await store.close()
 
-    app = FastAPI(title="Mentor Rooms", version="0.1.0", lifespan=lifespan,
-                  description="Live video mentoring sessions: REST for sessions and invites; "
-                  "signaling on the WebSocket /ws/sessions/{session_id} "
-                  "(schema at /api/protocol/schema).")
+    app = FastAPI(
+        title="Mentor Rooms",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Live video mentoring sessions: REST for sessions and invites; "
+        "signaling on the WebSocket /ws/sessions/{session_id} "
+        "(schema at /api/protocol/schema).",
+    )
     app.state.mentor_rooms = state
 
     @app.websocket("/ws/sessions/{session_id}")

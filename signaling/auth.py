@@ -81,8 +81,9 @@ class InviteSigner:
         }
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM), float(int(expires))
 
-    def verify(self, token: str, session_id: str) -> InviteClaims:
-        """Checks a token for ``session_id``.
+    def verify(self, token: str, session_id: str | None) -> InviteClaims:
+        """Checks a token for ``session_id`` (``None``: for any session, e.g. to prove
+        who someone is when they ask for their own progress).
 
         Raises:
             InviteError: Expired (4402), forged or malformed (4401), or for another
@@ -100,7 +101,7 @@ class InviteSigner:
             raise InviteError(CloseCode.TOKEN_EXPIRED, "this invite link has expired") from exc
         except jwt.InvalidTokenError as exc:
             raise InviteError(CloseCode.TOKEN_INVALID, "this invite link is not valid") from exc
-        if claims["sid"] != session_id:
+        if session_id is not None and claims["sid"] != session_id:
             raise InviteError(
                 CloseCode.TOKEN_WRONG_SESSION, "this invite is for a different session"
             )

@@ -93,9 +93,13 @@ def _iso(ts: float | None) -> datetime | None:
 def session_out(spec: SessionSpec) -> SessionOut:
     """The REST view of a session."""
     return SessionOut(
-        session_id=spec.session_id, kind=spec.kind, title=spec.title, capacity=spec.capacity,
+        session_id=spec.session_id,
+        kind=spec.kind,
+        title=spec.title,
+        capacity=spec.capacity,
         created_at=datetime.fromtimestamp(spec.created_at, UTC),
-        scheduled_start=_iso(spec.scheduled_start), planned_minutes=spec.planned_minutes,
+        scheduled_start=_iso(spec.scheduled_start),
+        planned_minutes=spec.planned_minutes,
     )
 
 
@@ -104,14 +108,24 @@ def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) 
     router = APIRouter(prefix="/api", tags=["sessions"])
     ttl = settings.invite_ttl_minutes * 60
 
-    def invite(request: Request, session_id: SessionId, role: Role, name: str,
-               identity: Identity | None = None) -> InviteOut:
+    def invite(
+        request: Request,
+        session_id: SessionId,
+        role: Role,
+        name: str,
+        identity: Identity | None = None,
+    ) -> InviteOut:
         who = identity or new_identity()
         token, expires = signer.issue(session_id, role, who, name, ttl)
         base = (settings.public_url or str(request.base_url)).rstrip("/")
-        return InviteOut(role=role, identity=who, display_name=name, token=token,
-                         url=f"{base}/s/{session_id}#token={token}",
-                         expires_at=datetime.fromtimestamp(expires, UTC))
+        return InviteOut(
+            role=role,
+            identity=who,
+            display_name=name,
+            token=token,
+            url=f"{base}/s/{session_id}#token={token}",
+            expires_at=datetime.fromtimestamp(expires, UTC),
+        )
 
     async def load(session_id: str) -> SessionSpec:
         spec = await store.load_session(SessionId(session_id))
@@ -119,9 +133,10 @@ def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) 
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this session does not exist")
         return spec
 
-    def mentor_of(session_id: str,
-                  authorization: Annotated[str, Header(description="Bearer <mentor token>")]
-                  = "") -> None:
+    def mentor_of(
+        session_id: str,
+        authorization: Annotated[str, Header(description="Bearer <mentor token>")] = "",
+    ) -> None:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a mentor's invite token is needed")
@@ -136,8 +151,11 @@ def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) 
     async def create_session(body: CreateSession, request: Request) -> SessionCreated:
         """Creates a session and returns it with the mentor's invite link."""
         spec = SessionSpec(
-            session_id=new_session_id(), kind=body.kind, title=body.title.strip(),
-            capacity=capacity_for(body.kind, body.capacity), created_at=time.time(),
+            session_id=new_session_id(),
+            kind=body.kind,
+            title=body.title.strip(),
+            capacity=capacity_for(body.kind, body.capacity),
+            created_at=time.time(),
             scheduled_start=body.scheduled_start.timestamp() if body.scheduled_start else None,
             planned_minutes=body.planned_minutes,
         )
@@ -151,6 +169,7 @@ def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) 
         if body.agenda:
             await store.save_board(spec.session_id, board_document(board))
         mentor = invite(request, spec.session_id, Role.MENTOR, body.mentor_name.strip())
+        await store.save_invite(spec.session_id, mentor.identity, Role.MENTOR, mentor.display_name)
         return SessionCreated(session=session_out(spec), mentor_invite=mentor)
 
     @router.get("/sessions/{session_id}")
@@ -158,12 +177,17 @@ def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) 
         """Returns a session's public details."""
         return session_out(await load(session_id))
 
-    @router.post("/sessions/{session_id}/invites", status_code=status.HTTP_201_CREATED,
-                 dependencies=[Depends(mentor_of)])
+    @router.post(
+        "/sessions/{session_id}/invites",
+        status_code=status.HTTP_201_CREATED,
+        dependencies=[Depends(mentor_of)],
+    )
     async def create_invite(session_id: str, body: CreateInvite, request: Request) -> InviteOut:
         """Issues an invite for one person (needs the session's mentor token)."""
         spec = await load(session_id)
-        return invite(request, spec.session_id, body.role, body.display_name.strip())
+        issued = invite(request, spec.session_id, body.role, body.display_name.strip())
+        await store.save_invite(spec.session_id, issued.identity, body.role, issued.display_name)
+        return issued
 
     return router
 

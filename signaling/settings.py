@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     join_timeout_seconds: float = 10.0
     """How long a new socket may take to send ``join``."""
     idle_session_seconds: float = 30.0
+    admin_token: str | None = Field(default=None, min_length=16)
+    """Bearer token for admin reports (program progress); unset: no admin access."""
     reconnect_grace_seconds: float = Field(default=30.0, ge=0, le=600)
     """A drop followed by a rejoin within this long is one attendance interval."""
     """How long an empty session's worker lives before it stops."""

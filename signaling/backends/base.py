@@ -51,6 +51,23 @@ class SessionStore(Protocol):
     async def attendance_sessions(self) -> list[SessionId]:
         """Returns every session that has an attendance log."""
 
+    async def save_invite(
+        self, session_id: SessionId, identity: str, role: str, display_name: str
+    ) -> None:
+        """Records who was invited to a session, in which role (progress needs it)."""
+
+    async def list_invites(self) -> list[tuple[SessionId, str, str]]:
+        """Every (session, identity, role) invited."""
+
+    async def list_sessions(self) -> list[SessionSpec]:
+        """Every session."""
+
+    async def save_feedback(self, session_id: SessionId, identity: str, record: str) -> None:
+        """Stores (replaces) one person's feedback on a session."""
+
+    async def load_feedback(self, session_id: SessionId) -> list[str]:
+        """Every feedback record of a session."""
+
     async def close(self) -> None:
         """Releases the backend's resources."""
 

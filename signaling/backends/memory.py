@@ -16,6 +16,8 @@ class MemoryStore:
         self._chat: dict[SessionId, list[str]] = {}
         self._notes: dict[SessionId, list[bytes]] = {}
         self._attendance: dict[SessionId, list[str]] = {}
+        self._invites: dict[tuple[SessionId, str], str] = {}
+        self._feedback: dict[SessionId, dict[str, str]] = {}
 
     async def save_session(self, spec: SessionSpec) -> None:
         self._sessions[spec.session_id] = spec
@@ -55,6 +57,23 @@ class MemoryStore:
 
     async def attendance_sessions(self) -> list[SessionId]:
         return list(self._attendance)
+
+    async def save_invite(
+        self, session_id: SessionId, identity: str, role: str, display_name: str
+    ) -> None:
+        self._invites[(session_id, identity)] = role
+
+    async def list_invites(self) -> list[tuple[SessionId, str, str]]:
+        return [(sid, identity, role) for (sid, identity), role in self._invites.items()]
+
+    async def list_sessions(self) -> list[SessionSpec]:
+        return list(self._sessions.values())
+
+    async def save_feedback(self, session_id: SessionId, identity: str, record: str) -> None:
+        self._feedback.setdefault(session_id, {})[identity] = record
+
+    async def load_feedback(self, session_id: SessionId) -> list[str]:
+        return list(self._feedback.get(session_id, {}).values())
 
     async def close(self) -> None:
         return None

@@ -41,6 +41,19 @@ CREATE TABLE IF NOT EXISTS attendance (
     record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attendance_by_session ON attendance (session_id, seq);
+CREATE TABLE IF NOT EXISTS invites (
+    session_id TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    PRIMARY KEY (session_id, identity)
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    session_id TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (session_id, identity)
+);
 """
 
 
@@ -175,6 +188,39 @@ class SqliteStore:
     async def attendance_sessions(self) -> list[SessionId]:
         rows = await asyncio.to_thread(self._run, "SELECT DISTINCT session_id FROM attendance", ())
         return [SessionId(str(r[0])) for r in rows]
+
+    async def save_invite(
+        self, session_id: SessionId, identity: str, role: str, display_name: str
+    ) -> None:
+        await asyncio.to_thread(
+            self._run,
+            "INSERT OR REPLACE INTO invites VALUES (?, ?, ?, ?)",
+            (session_id, identity, role, display_name),
+        )
+
+    async def list_invites(self) -> list[tuple[SessionId, str, str]]:
+        rows = await asyncio.to_thread(
+            self._run, "SELECT session_id, identity, role FROM invites", ()
+        )
+        return [(SessionId(str(a)), str(b), str(c)) for a, b, c in rows]
+
+    async def list_sessions(self) -> list[SessionSpec]:
+        rows = await asyncio.to_thread(self._run, "SELECT session_id FROM sessions", ())
+        specs = [await self.load_session(SessionId(str(r[0]))) for r in rows]
+        return [s for s in specs if s is not None]
+
+    async def save_feedback(self, session_id: SessionId, identity: str, record: str) -> None:
+        await asyncio.to_thread(
+            self._run,
+            "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?)",
+            (session_id, identity, record),
+        )
+
+    async def load_feedback(self, session_id: SessionId) -> list[str]:
+        rows = await asyncio.to_thread(
+            self._run, "SELECT record FROM feedback WHERE session_id = ?", (session_id,)
+        )
+        return [str(r[0]) for r in rows]
 
     async def close(self) -> None:
         with self._lock:

@@ -1,0 +1,225 @@
+"""Progress reports over REST: feedback in, progress out (JSON and CSV), with
+permissions: a person sees their own, a mentor their mentees', an admin everything."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, status
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+
+from session_room.agenda import ItemStatus
+from session_room.attendance import project
+from session_room.ids import SessionId
+from session_room.progress import Progress, SessionFacts, pairs, progress, sessions_of
+from session_room.roles import Role
+from signaling.attendance_log import csv_cell, decode
+from signaling.auth import InviteClaims, InviteError, InviteSigner
+from signaling.backends.base import SessionStore
+
+Authorization = Annotated[str, Header(description="Bearer <invite token or admin token>")]
+MAX_COMMENT_CHARS = 2000
+
+
+class FeedbackIn(BaseModel):
+    """Optional feedback after a session."""
+
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=MAX_COMMENT_CHARS)
+
+
+async def program_facts(
+    store: SessionStore, grace: float
+) -> tuple[list[SessionFacts], dict[str, str]]:
+    """Facts of every session, and a display name per identity."""
+    invited: dict[str, dict[str, Role]] = {}
+    for sid, identity, role in await store.list_invites():
+        invited.setdefault(sid, {})[identity] = Role(role)
+    facts: list[SessionFacts] = []
+    names: dict[str, str] = {}
+    for spec in await store.list_sessions():
+        sid = SessionId(spec.session_id)
+        entries, _ = decode(await store.load_attendance(sid))
+        people = project(entries, grace)
+        for p in people.values():
+            names[p.identity] = p.display_name
+        board = await store.load_board(sid)
+        done = 0
+        if board is not None:
+            items = json.loads(board)["agenda"]["items"]
+            done = sum(1 for i in items if i["status"] == ItemStatus.DONE.value)
+        ratings = tuple(int(json.loads(r)["rating"]) for r in await store.load_feedback(sid))
+        expected = dict(invited.get(sid, {}))
+        for p in people.values():
+            expected.setdefault(p.identity, p.role)
+        facts.append(
+            SessionFacts(
+                session_id=sid,
+                scheduled_start=spec.scheduled_start or spec.created_at,
+                invited=expected,
+                seconds_present={i: p.seconds(time.time()) for i, p in people.items()},
+                joined_at={i: p.joined_at for i, p in people.items()},
+                agenda_done=done,
+                ratings=ratings,
+            )
+        )
+    return facts, names
+
+
+def _progress_json(p: Progress) -> dict[str, Any]:
+    return asdict(p)
+
+
+def build_progress_router(
+    store: SessionStore, signer: InviteSigner, grace: float, admin_token: str | None
+) -> APIRouter:
+    """Returns the feedback and progress routes."""
+    router = APIRouter(prefix="/api", tags=["progress"])
+
+    def bearer(authorization: str) -> str:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a token is needed")
+        return token
+
+    def is_admin(token: str) -> bool:
+        return admin_token is not None and hmac.compare_digest(token, admin_token)
+
+    def claims_of(token: str, session_id: str | None = None) -> InviteClaims:
+        try:
+            return signer.verify(token, session_id)
+        except InviteError as exc:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, exc.message) from exc
+
+    @router.post("/sessions/{session_id}/feedback", status_code=status.HTTP_204_NO_CONTENT)
+    async def feedback(
+        session_id: str, body: FeedbackIn, authorization: Authorization = ""
+    ) -> None:
+        """Stores the caller's 1-5 rating and comment (sent again: replaced)."""
+        claims = claims_of(bearer(authorization), session_id)
+        record = {
+            "rating": body.rating,
+            "comment": body.comment,
+            "role": claims.role.value,
+            "at": time.time(),
+        }
+        await store.save_feedback(SessionId(session_id), claims.identity, json.dumps(record))
+
+    @router.get("/progress/people/{identity}")
+    async def person(identity: str, authorization: Authorization = "") -> dict[str, Any]:
+        """A person's progress (as mentee and as mentor) and each of their pairs. Allowed
+        for the person, for a mentor of theirs, and for admins."""
+        token = bearer(authorization)
+        facts, names = await program_facts(store, grace)
+        if not is_admin(token):
+            caller = claims_of(token).identity
+            mentors = {
+                m
+                for s in sessions_of(facts, identity)
+                if identity in s.mentees()
+                for m in s.mentors()
+            }
+            if caller != identity and caller not in mentors:
+                raise HTTPException(
+                    status.HTTP_403_FORBIDDEN, "you can see your own progress and your mentees'"
+                )
+        now = time.time()
+        mine = sessions_of(facts, identity)
+        return {
+            "identity": identity,
+            "display_name": names.get(identity, identity),
+            "progress": _progress_json(progress(mine, {identity}, now)),
+            "pairs": [
+                {
+                    "mentor": m,
+                    "mentee": e,
+                    "mentor_name": names.get(m, m),
+                    "mentee_name": names.get(e, e),
+                    "progress": _progress_json(
+                        progress(
+                            [s for s in facts if m in s.invited and e in s.invited], {m, e}, now
+                        )
+                    ),
+                }
+                for m, e in sorted(pairs(mine))
+                if identity in (m, e)
+            ],
+        }
+
+    async def program_report() -> dict[str, Any]:
+        facts, names = await program_facts(store, grace)
+        now = time.time()
+        return {
+            "program": _progress_json(progress(facts, None, now)),
+            "pairs": [
+                {
+                    "mentor": m,
+                    "mentee": e,
+                    "mentor_name": names.get(m, m),
+                    "mentee_name": names.get(e, e),
+                    "progress": _progress_json(
+                        progress(
+                            [s for s in facts if m in s.invited and e in s.invited], {m, e}, now
+                        )
+                    ),
+                }
+                for m, e in sorted(pairs(facts))
+            ],
+            "timeline": [
+                {
+                    "session_id": s.session_id,
+                    "scheduled_start": s.scheduled_start,
+                    "invited": len(s.invited),
+                    "attended": len(s.seconds_present),
+                    "minutes": round(max(s.seconds_present.values(), default=0) / 60, 2),
+                }
+                for s in sorted(facts, key=lambda s: s.scheduled_start)
+            ],
+        }
+
+    def require_admin(authorization: str) -> None:
+        if not is_admin(bearer(authorization)):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin sees the program")
+
+    @router.get("/progress/program")
+    async def program(authorization: Authorization = "") -> dict[str, Any]:
+        """The whole program: totals, every pair, attendance per session (admin)."""
+        require_admin(authorization)
+        return await program_report()
+
+    @router.get(
+        "/progress/program.csv",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/csv": {}}}},
+    )
+    async def program_csv(authorization: Authorization = "") -> PlainTextResponse:
+        """Every pair's progress as CSV (admin; formulas escaped)."""
+        require_admin(authorization)
+        report = await program_report()
+        columns = ["mentor_name", "mentee_name", *Progress.__dataclass_fields__]
+        lines = [",".join(columns)]
+        for row in report["pairs"]:
+            values = [
+                row["mentor_name"],
+                row["mentee_name"],
+                *(row["progress"][c] for c in Progress.__dataclass_fields__),
+            ]
+            lines.append(",".join(_csv_quote(csv_cell(v)) for v in values))
+        return PlainTextResponse(
+            "\n".join(lines) + "\n",
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="program-progress.csv"'},
+        )
+
+    return router
+
+
+def _csv_quote(text: str) -> str:
+    if any(c in text for c in ',"\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
