@@ -102,6 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def index() -> FileResponse:
         return FileResponse(WEB_CLIENT / "index.html")
 
+    @app.get("/admin", include_in_schema=False)
+    async def admin_page() -> FileResponse:
+        return FileResponse(WEB_CLIENT / "admin.html")
+
     @app.get("/s/{session_id}", include_in_schema=False)
     async def room_page(session_id: str) -> FileResponse:
         return FileResponse(WEB_CLIENT / "room.html")

@@ -10,6 +10,7 @@ import { byId, roleLabel, setIcon } from './dom.js';
 import { decodeClaims, isExpired, sessionIdFromPath, tokenFromHash } from './invite_token.js';
 import { peerConfig } from './media_client.js';
 import { explainClose, explainJoinError } from './messages.js';
+import { setupFeedback } from './feedback.js';
 import { PreJoin } from './prejoin.js';
 import { RoomMedia } from './room_media.js';
 import { Reconnector, isDrop } from './reconnect.js';
@@ -352,6 +353,7 @@ async function loadSessionInfo() {
 }
 
 function main() {
+  setupFeedback(() => app.sessionId, () => app.token);
   installTestHook({
     phase: () => app.phase,
     selfId: () => app.self?.participant_id ?? null,
