@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(build_router(settings, store, signer))
         app.include_router(build_board_router(store, signer))
         grace = settings.reconnect_grace_seconds
-        app.include_router(build_attendance_router(store, signer, grace))
+        app.include_router(build_attendance_router(store, signer, grace, settings.admin_token))
         app.include_router(build_progress_router(store, signer, grace, settings.admin_token))
         try:
             yield

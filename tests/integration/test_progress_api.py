@@ -115,6 +115,7 @@ def test_feedback_and_progress_follow_identities_with_permissions(client: TestCl
     )
 
     assert client.get("/api/progress/program", headers=auth(mentor)).status_code == 403
+    assert client.get(f"/api/sessions/{sid}/attendance", headers=auth(ADMIN)).status_code == 200
     program = client.get("/api/progress/program", headers=auth(ADMIN)).json()
     assert program["program"]["sessions_scheduled"] == 2
     assert program["program"]["sessions_attended"] == 1
