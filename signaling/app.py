@@ -106,6 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def admin_page() -> FileResponse:
         return FileResponse(WEB_CLIENT / "admin.html")
 
+    @app.get("/s/{session_id}/attendance", include_in_schema=False)
+    async def attendance_page(session_id: str) -> FileResponse:
+        return FileResponse(WEB_CLIENT / "attendance.html")
+
     @app.get("/s/{session_id}", include_in_schema=False)
     async def room_page(session_id: str) -> FileResponse:
         return FileResponse(WEB_CLIENT / "room.html")

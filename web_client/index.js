@@ -180,6 +180,8 @@ function showResult() {
   byId('result-summary').textContent = parts.join(' · ');
   byId('mentor-link').textContent = url;
   byId('join-as-mentor', HTMLAnchorElement).href = url;
+  byId('attendance-link', HTMLAnchorElement).href =
+    `/s/${encodeURIComponent(current.sessionId)}/attendance#token=${encodeURIComponent(current.token)}`;
   byId('invite-list').replaceChildren();
   for (const invite of invites) appendInvite(invite);
   history.replaceState(null, '', `/#session=${encodeURIComponent(current.sessionId)}`);

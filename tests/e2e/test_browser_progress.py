@@ -41,6 +41,16 @@ def test_feedback_after_a_session_shows_in_the_admin_charts(
         ana.wait_for_function(
             "document.querySelector('#feedback-status').textContent.includes('Thank you')"
         )
+        sheet = browser.new_context().new_page()  # the mentor's attendance view
+        sheet.goto(f"{admin_server.base_url}/s/{sid}/attendance#token={mentor}")
+        sheet.wait_for_selector("#attendance-table tbody tr")
+        rows = {
+            r.split("\t")[0]: r
+            for r in sheet.locator("#attendance-table tbody tr").all_inner_texts()
+        }
+        assert set(rows) == {"Maya", "Ana"}
+        assert "present" in rows["Maya"] and "\tleft\t" in rows["Ana"]
+        sheet.context.close()
         admin = browser.new_context().new_page()
         admin.goto(f"{admin_server.base_url}/admin")
         admin.fill("#admin-token", ADMIN)
