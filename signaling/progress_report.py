@@ -110,6 +110,16 @@ def build_progress_router(
         }
         await store.save_feedback(SessionId(session_id), claims.identity, json.dumps(record))
 
+    @router.get(
+        "/progress/people/{identity}.csv",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/csv": {}}}},
+    )
+    async def person_csv(identity: str, authorization: Authorization = "") -> PlainTextResponse:
+        """A person's pairs as CSV (same permissions as the JSON)."""
+        report = await person(identity, authorization)
+        return _pairs_csv(report["pairs"], f"{identity}-progress.csv")
+
     @router.get("/progress/people/{identity}")
     async def person(identity: str, authorization: Authorization = "") -> dict[str, Any]:
         """A person's progress (as mentee and as mentor) and each of their pairs. Allowed
@@ -217,6 +227,23 @@ def build_progress_router(
         )
 
     return router
+
+
+def _pairs_csv(rows: list[dict[str, Any]], filename: str) -> PlainTextResponse:
+    columns = ["mentor_name", "mentee_name", *Progress.__dataclass_fields__]
+    lines = [",".join(columns)]
+    for row in rows:
+        values = [
+            row["mentor_name"],
+            row["mentee_name"],
+            *(row["progress"][c] for c in Progress.__dataclass_fields__),
+        ]
+        lines.append(",".join(_csv_quote(csv_cell(v)) for v in values))
+    return PlainTextResponse(
+        "\n".join(lines) + "\n",
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _csv_quote(text: str) -> str:

@@ -128,3 +128,12 @@ def test_feedback_and_progress_follow_identities_with_permissions(client: TestCl
     names = {row["mentee_name"] for row in rows}
     assert "'=Ana" in names  # escaped, never a formula
     assert json.dumps(program)  # plain JSON
+
+
+def test_times_are_stored_in_utc_whatever_zone_they_were_given_in(client: TestClient) -> None:
+    sid, mentor = create(client, scheduled_start="2026-11-23T00:30:00+01:00")
+    with client.websocket_connect(f"/ws/sessions/{sid}") as m:
+        send_join(m, mentor, "Maya")
+        report = client.get(f"/api/sessions/{sid}/attendance", headers=auth(mentor)).json()
+    assert report["scheduled_start"] == "2026-11-22T23:30:00+00:00"  # the day before, in UTC
+    assert report["people"][0]["joined_at"].endswith("+00:00")
