@@ -75,6 +75,19 @@ def _progress_json(p: Progress) -> dict[str, Any]:
     return asdict(p)
 
 
+def _pair_row(
+    facts: list[SessionFacts], names: dict[str, str], mentor: str, mentee: str, now: float
+) -> dict[str, Any]:
+    together = [s for s in facts if mentor in s.invited and mentee in s.invited]
+    return {
+        "mentor": mentor,
+        "mentee": mentee,
+        "mentor_name": names.get(mentor, mentor),
+        "mentee_name": names.get(mentee, mentee),
+        "progress": _progress_json(progress(together, {mentor, mentee}, now)),
+    }
+
+
 def build_progress_router(
     store: SessionStore, signer: InviteSigner, grace: float, admin_token: str | None
 ) -> APIRouter:
@@ -145,17 +158,7 @@ def build_progress_router(
             "display_name": names.get(identity, identity),
             "progress": _progress_json(progress(mine, {identity}, now)),
             "pairs": [
-                {
-                    "mentor": m,
-                    "mentee": e,
-                    "mentor_name": names.get(m, m),
-                    "mentee_name": names.get(e, e),
-                    "progress": _progress_json(
-                        progress(
-                            [s for s in facts if m in s.invited and e in s.invited], {m, e}, now
-                        )
-                    ),
-                }
+                _pair_row(facts, names, m, e, now)
                 for m, e in sorted(pairs(mine))
                 if identity in (m, e)
             ],
@@ -166,20 +169,7 @@ def build_progress_router(
         now = time.time()
         return {
             "program": _progress_json(progress(facts, None, now)),
-            "pairs": [
-                {
-                    "mentor": m,
-                    "mentee": e,
-                    "mentor_name": names.get(m, m),
-                    "mentee_name": names.get(e, e),
-                    "progress": _progress_json(
-                        progress(
-                            [s for s in facts if m in s.invited and e in s.invited], {m, e}, now
-                        )
-                    ),
-                }
-                for m, e in sorted(pairs(facts))
-            ],
+            "pairs": [_pair_row(facts, names, m, e, now) for m, e in sorted(pairs(facts))],
             "timeline": [
                 {
                     "session_id": s.session_id,
