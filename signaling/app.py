@@ -20,6 +20,7 @@ from signaling.backends.base import open_store
 from signaling.progress_report import build_progress_router
 from signaling.rest import build_router, new_secret
 from signaling.rest_attendance import build_attendance_router
+from signaling.rest_auth import RestAuth
 from signaling.rest_board import build_board_router
 from signaling.service import SessionRegistry
 from signaling.settings import Settings
@@ -63,11 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             store, signer, registry, settings.join_timeout_seconds
         )
         state["registry"] = registry
-        app.include_router(build_router(settings, store, signer))
-        app.include_router(build_board_router(store, signer))
+        auth = RestAuth(signer, settings.admin_token)
         grace = settings.reconnect_grace_seconds
-        app.include_router(build_attendance_router(store, signer, grace, settings.admin_token))
-        app.include_router(build_progress_router(store, signer, grace, settings.admin_token))
+        app.include_router(build_router(settings, store, signer, auth))
+        app.include_router(build_board_router(store, auth))
+        app.include_router(build_attendance_router(store, auth, grace))
+        app.include_router(build_progress_router(store, auth, grace))
         try:
             yield
         finally:

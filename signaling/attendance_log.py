@@ -3,8 +3,6 @@ acknowledgement), closing what a crash left open, and the attendance report."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -146,34 +144,3 @@ async def attendance_report(
         "grace_seconds": grace,
         "people": [_person(p, now) for p in people.values()],
     }
-
-
-def csv_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-CSV_COLUMNS = [
-    "identity",
-    "display_name",
-    "role",
-    "joined_at",
-    "first_active_at",
-    "left_at",
-    "left_reason",
-    "seconds_present",
-    "reconnects",
-]
-
-
-def attendance_csv(report: dict[str, Any]) -> str:
-    """The people of an attendance report as CSV (formulas escaped)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for person in report["people"]:
-        writer.writerow([csv_cell(person[c]) for c in CSV_COLUMNS])
-    return out.getvalue()

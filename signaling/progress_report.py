@@ -3,13 +3,12 @@ permissions: a person sees their own, a mentor their mentees', an admin everythi
 
 from __future__ import annotations
 
-import hmac
 import json
 import time
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, HTTPException, status
+from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
@@ -18,11 +17,11 @@ from session_room.attendance import project
 from session_room.ids import SessionId
 from session_room.progress import Progress, SessionFacts, pairs, progress, sessions_of
 from session_room.roles import Role
-from signaling.attendance_log import csv_cell, decode
-from signaling.auth import InviteClaims, InviteError, InviteSigner
+from signaling.attendance_log import decode
 from signaling.backends.base import SessionStore
+from signaling.csv_export import csv_response
+from signaling.rest_auth import Authorization, RestAuth
 
-Authorization = Annotated[str, Header(description="Bearer <invite token or admin token>")]
 MAX_COMMENT_CHARS = 2000
 
 
@@ -88,33 +87,16 @@ def _pair_row(
     }
 
 
-def build_progress_router(
-    store: SessionStore, signer: InviteSigner, grace: float, admin_token: str | None
-) -> APIRouter:
+def build_progress_router(store: SessionStore, auth: RestAuth, grace: float) -> APIRouter:
     """Returns the feedback and progress routes."""
     router = APIRouter(prefix="/api", tags=["progress"])
-
-    def bearer(authorization: str) -> str:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a token is needed")
-        return token
-
-    def is_admin(token: str) -> bool:
-        return admin_token is not None and hmac.compare_digest(token, admin_token)
-
-    def claims_of(token: str, session_id: str | None = None) -> InviteClaims:
-        try:
-            return signer.verify(token, session_id)
-        except InviteError as exc:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, exc.message) from exc
 
     @router.post("/sessions/{session_id}/feedback", status_code=status.HTTP_204_NO_CONTENT)
     async def feedback(
         session_id: str, body: FeedbackIn, authorization: Authorization = ""
     ) -> None:
         """Stores the caller's 1-5 rating and comment (sent again: replaced)."""
-        claims = claims_of(bearer(authorization), session_id)
+        claims = auth.invite(auth.token(authorization), session_id)
         record = {
             "rating": body.rating,
             "comment": body.comment,
@@ -137,10 +119,10 @@ def build_progress_router(
     async def person(identity: str, authorization: Authorization = "") -> dict[str, Any]:
         """A person's progress (as mentee and as mentor) and each of their pairs. Allowed
         for the person, for a mentor of theirs, and for admins."""
-        token = bearer(authorization)
+        token = auth.token(authorization)
         facts, names = await program_facts(store, grace)
-        if not is_admin(token):
-            caller = claims_of(token).identity
+        if not auth.is_admin(token):
+            caller = auth.invite(token, None).identity
             mentors = {
                 m
                 for s in sessions_of(facts, identity)
@@ -182,14 +164,10 @@ def build_progress_router(
             ],
         }
 
-    def require_admin(authorization: str) -> None:
-        if not is_admin(bearer(authorization)):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin sees the program")
-
     @router.get("/progress/program")
     async def program(authorization: Authorization = "") -> dict[str, Any]:
         """The whole program: totals, every pair, attendance per session (admin)."""
-        require_admin(authorization)
+        auth.require_admin(authorization)
         return await program_report()
 
     @router.get(
@@ -199,44 +177,17 @@ def build_progress_router(
     )
     async def program_csv(authorization: Authorization = "") -> PlainTextResponse:
         """Every pair's progress as CSV (admin; formulas escaped)."""
-        require_admin(authorization)
+        auth.require_admin(authorization)
         report = await program_report()
-        columns = ["mentor_name", "mentee_name", *Progress.__dataclass_fields__]
-        lines = [",".join(columns)]
-        for row in report["pairs"]:
-            values = [
-                row["mentor_name"],
-                row["mentee_name"],
-                *(row["progress"][c] for c in Progress.__dataclass_fields__),
-            ]
-            lines.append(",".join(_csv_quote(csv_cell(v)) for v in values))
-        return PlainTextResponse(
-            "\n".join(lines) + "\n",
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="program-progress.csv"'},
-        )
+        return _pairs_csv(report["pairs"], "program-progress.csv")
 
     return router
 
 
 def _pairs_csv(rows: list[dict[str, Any]], filename: str) -> PlainTextResponse:
-    columns = ["mentor_name", "mentee_name", *Progress.__dataclass_fields__]
-    lines = [",".join(columns)]
-    for row in rows:
-        values = [
-            row["mentor_name"],
-            row["mentee_name"],
-            *(row["progress"][c] for c in Progress.__dataclass_fields__),
-        ]
-        lines.append(",".join(_csv_quote(csv_cell(v)) for v in values))
-    return PlainTextResponse(
-        "\n".join(lines) + "\n",
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    fields = list(Progress.__dataclass_fields__)
+    return csv_response(
+        ["mentor_name", "mentee_name", *fields],
+        ([r["mentor_name"], r["mentee_name"], *(r["progress"][f] for f in fields)] for r in rows),
+        filename,
     )
-
-
-def _csv_quote(text: str) -> str:
-    if any(c in text for c in ',"\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text

@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field, model_validator
 
 from session_room.board import SessionBoard
@@ -15,10 +14,11 @@ from session_room.errors import DomainError
 from session_room.ids import Identity, SessionId, new_identity, new_session_id
 from session_room.roles import Role, SessionKind, capacity_for
 from session_room.room import SessionSpec
-from signaling.auth import InviteError, InviteSigner
+from signaling.auth import InviteSigner
 from signaling.backends.base import SessionStore
 from signaling.board_wire import board_document
 from signaling.protocol import MAX_NAME_CHARS
+from signaling.rest_auth import Authorization, RestAuth
 from signaling.settings import Settings
 
 
@@ -103,7 +103,9 @@ def session_out(spec: SessionSpec) -> SessionOut:
     )
 
 
-def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) -> APIRouter:
+def build_router(
+    settings: Settings, store: SessionStore, signer: InviteSigner, auth: RestAuth
+) -> APIRouter:
     """Returns the ``/api`` routes bound to a store and a signer."""
     router = APIRouter(prefix="/api", tags=["sessions"])
     ttl = settings.invite_ttl_minutes * 60
@@ -133,19 +135,8 @@ def build_router(settings: Settings, store: SessionStore, signer: InviteSigner) 
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this session does not exist")
         return spec
 
-    def mentor_of(
-        session_id: str,
-        authorization: Annotated[str, Header(description="Bearer <mentor token>")] = "",
-    ) -> None:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a mentor's invite token is needed")
-        try:
-            claims = signer.verify(token, session_id)
-        except InviteError as exc:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, exc.message) from exc
-        if claims.role is not Role.MENTOR:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "only a mentor can invite people")
+    def mentor_of(session_id: str, authorization: Authorization = "") -> None:
+        auth.mentor_or_admin(authorization, session_id, "only a mentor can invite people")
 
     @router.post("/sessions", status_code=status.HTTP_201_CREATED)
     async def create_session(body: CreateSession, request: Request) -> SessionCreated:

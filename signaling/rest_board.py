@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, status
+from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import PlainTextResponse
 
 from session_room.agenda import ItemStatus
@@ -14,9 +13,9 @@ from session_room.board import SessionBoard
 from session_room.chat import HISTORY
 from session_room.ids import SessionId
 from session_room.room import SessionSpec
-from signaling.auth import InviteError, InviteSigner
 from signaling.backends.base import SessionStore
 from signaling.board_wire import restore_board
+from signaling.rest_auth import Authorization, RestAuth
 
 STATUS_MARK = {ItemStatus.DONE: "[x]", ItemStatus.CURRENT: "[~]", ItemStatus.PENDING: "[ ]"}
 
@@ -52,7 +51,7 @@ def render_markdown(spec: SessionSpec, board: SessionBoard, now: float) -> str:
     return "\n".join(lines)
 
 
-def build_board_router(store: SessionStore, signer: InviteSigner) -> APIRouter:
+def build_board_router(store: SessionStore, auth: RestAuth) -> APIRouter:
     """Returns the board's ``/api`` routes."""
     router = APIRouter(prefix="/api", tags=["board"])
 
@@ -63,17 +62,11 @@ def build_board_router(store: SessionStore, signer: InviteSigner) -> APIRouter:
     )
     async def summary(
         session_id: str,
-        authorization: Annotated[str, Header(description="Bearer <invite token>")] = "",
+        authorization: Authorization = "",
     ) -> PlainTextResponse:
         """The agenda with outcomes and the shared notes as Markdown (any participant's
         invite token of this session)."""
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "an invite token is needed")
-        try:
-            signer.verify(token, session_id)
-        except InviteError as exc:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, exc.message) from exc
+        auth.invite(auth.token(authorization), session_id)
         sid = SessionId(session_id)
         spec = await store.load_session(sid)
         if spec is None:
