@@ -5,6 +5,7 @@
  * textContent; the admin token stays in sessionStorage.
  */
 
+import { downloadAuthorized, fetchAuthorized } from './api.js';
 import { byId, el } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -138,26 +139,12 @@ function render(report) {
   byId('admin-report').hidden = false;
 }
 
-/**
- * @param {string} path
- * @param {string} token
- * @returns {Promise<Response>}
- */
-async function get(path, token) {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    throw new Error(typeof body.detail === 'string' ? body.detail : `The server answered ${response.status}.`);
-  }
-  return response;
-}
-
 /** @param {string} token */
 async function load(token) {
   const error = byId('admin-error');
   error.hidden = true;
   try {
-    render(/** @type {ProgramReport} */ (await (await get('/api/progress/program', token)).json()));
+    render(/** @type {ProgramReport} */ (await (await fetchAuthorized('/api/progress/program', token)).json()));
     sessionStorage.setItem(TOKEN_KEY, token);
   } catch (problem) {
     error.textContent = problem instanceof Error ? problem.message : 'Could not load the report.';
@@ -167,10 +154,12 @@ async function load(token) {
 
 async function downloadCsv() {
   const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
-  const blob = await (await get('/api/progress/program.csv', token)).blob();
-  const link = el('a', { attrs: { href: URL.createObjectURL(blob), download: 'program-progress.csv' } });
-  link.click();
-  URL.revokeObjectURL(link.getAttribute('href') ?? '');
+  try {
+    await downloadAuthorized('/api/progress/program.csv', token, 'program-progress.csv');
+  } catch (problem) {
+    byId('admin-error').textContent = problem instanceof Error ? problem.message : 'Download failed.';
+    byId('admin-error').hidden = false;
+  }
 }
 
 function main() {

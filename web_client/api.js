@@ -151,3 +151,50 @@ export async function getSession(sessionId) {
   const path = `/api/sessions/${encodeURIComponent(sessionId)}`;
   return /** @type {SessionRecord} */ (await request('GET', path));
 }
+
+/**
+ * GETs a path with a bearer token.
+ * @param {string} path
+ * @param {string} token
+ * @returns {Promise<Response>} The (successful) response.
+ * @throws {ApiError} With the server's explanation when it refuses.
+ */
+export async function fetchAuthorized(path, token) {
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'Could not reach the server. Check your connection and try again.');
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    const detail = body && typeof body === 'object' && 'detail' in body ? describeDetail(body.detail) : '';
+    throw new ApiError(response.status, detail || `The server answered ${response.status}.`);
+  }
+  return response;
+}
+
+/**
+ * Downloads a file the server offers as an attachment (name from its
+ * Content-Disposition, else `fallbackName`).
+ * @param {string} path
+ * @param {string} token
+ * @param {string} fallbackName
+ * @returns {Promise<void>}
+ * @throws {ApiError}
+ */
+export async function downloadAuthorized(path, token, fallbackName) {
+  const response = await fetchAuthorized(path, token);
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const name = /filename="([^"]+)"/u.exec(disposition)?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  anchor.hidden = true;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -4,6 +4,7 @@
  * admin (token in sessionStorage). Times arrive in UTC and are shown local.
  */
 
+import { downloadAuthorized, fetchAuthorized } from './api.js';
 import { byId, el } from './dom.js';
 import { sessionIdFromPath, tokenFromHash } from './invite_token.js';
 
@@ -52,16 +53,9 @@ function token() {
 }
 
 /** @param {string} suffix */
-async function get(suffix) {
+function path(suffix) {
   const sessionId = sessionIdFromPath(location.pathname.replace(/\/attendance$/u, '')) ?? '';
-  const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/${suffix}`, {
-    headers: { Authorization: `Bearer ${token()}` },
-  });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    throw new Error(typeof body.detail === 'string' ? body.detail : `The server answered ${response.status}.`);
-  }
-  return response;
+  return `/api/sessions/${encodeURIComponent(sessionId)}/${suffix}`;
 }
 
 /** @param {Report} report */
@@ -90,7 +84,7 @@ function render(report) {
 async function load() {
   const error = byId('attendance-error');
   try {
-    render(/** @type {Report} */ (await (await get('attendance')).json()));
+    render(/** @type {Report} */ (await (await fetchAuthorized(path('attendance'), token())).json()));
     error.hidden = true;
   } catch (problem) {
     error.textContent = problem instanceof Error ? problem.message : 'Could not load attendance.';
@@ -99,10 +93,12 @@ async function load() {
 }
 
 async function downloadCsv() {
-  const blob = await (await get('attendance.csv')).blob();
-  const link = el('a', { attrs: { href: URL.createObjectURL(blob), download: 'attendance.csv' } });
-  link.click();
-  URL.revokeObjectURL(link.getAttribute('href') ?? '');
+  try {
+    await downloadAuthorized(path('attendance.csv'), token(), 'attendance.csv');
+  } catch (problem) {
+    byId('attendance-error').textContent = problem instanceof Error ? problem.message : 'Download failed.';
+    byId('attendance-error').hidden = false;
+  }
 }
 
 byId('attendance-refresh').addEventListener('click', () => void load());

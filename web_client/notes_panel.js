@@ -9,7 +9,8 @@
  * the document; after a rejoin the page sends what the server's snapshot lacks, so
  * they merge instead of being lost. Observers get a read-only textarea.
  */
-import { byId, el } from './dom.js';
+import { downloadAuthorized } from './api.js';
+import { byId } from './dom.js';
 import { REMOTE, bindTextarea, decodeBase64, encodeBase64 } from './notes_binding.js';
 import { ErrorCode, Role } from './protocol.js';
 import * as Y from './vendor/yjs.js';
@@ -149,24 +150,11 @@ export class NotesPanel {
     const sessionId = this.session.sessionId();
     this.downloadButton.disabled = true;
     try {
-      const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/summary.md`, {
-        headers: { Authorization: `Bearer ${this.session.token()}` },
-        cache: 'no-store',
-      });
-      if (!response.ok) {
-        const body = await response.json().catch(() => null);
-        const detail = body && typeof body.detail === 'string' ? body.detail : `HTTP ${response.status}`;
-        throw new Error(detail);
-      }
-      const disposition = response.headers.get('Content-Disposition') ?? '';
-      const name = /filename="([^"]+)"/u.exec(disposition)?.[1] ?? `${sessionId}-summary.md`;
-      const url = URL.createObjectURL(await response.blob());
-      const anchor = el('a', { attrs: { href: url, download: name } });
-      anchor.hidden = true;
-      document.body.append(anchor);
-      anchor.click();
-      anchor.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await downloadAuthorized(
+        `/api/sessions/${encodeURIComponent(sessionId)}/summary.md`,
+        this.session.token(),
+        `${sessionId}-summary.md`,
+      );
     } catch (error) {
       this.link.showError(`The summary could not be downloaded: ${error instanceof Error ? error.message : 'unknown error'}.`);
     } finally {
