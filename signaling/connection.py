@@ -28,10 +28,15 @@ class Connection:
 
     def send(self, message: AnyServerMessage) -> None:
         """Queues a message; a client that lags too far behind is closed."""
+        self.send_encoded(encode(message))
+
+    def send_encoded(self, text: str) -> None:
+        """Queues a message already encoded with ``protocol.encode`` (fan-out encodes
+        once for every recipient)."""
         if self.closed:
             return
         try:
-            self._outbox.put_nowait(encode(message))
+            self._outbox.put_nowait(text)
         except asyncio.QueueFull:
             logger.warning("closing %s: outbox full", self.label)
             self._force_close(CloseCode.TOO_SLOW, "too slow to keep up")

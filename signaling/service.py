@@ -239,13 +239,13 @@ class SessionWorker:
         events = [e for e in self.room.handle(command, now) if isinstance(e, BoardEvent)]
         await self._persist(events)
         for event in events:
-            message = message_for(event, now)
+            text = protocol.encode(message_for(event, now))
             if isinstance(event, ChatPosted) and event.duplicate:
-                connection.send(message)  # resent after a reconnect: only an ack
+                connection.send_encoded(text)  # resent after a reconnect: only an ack
                 continue
             for other in self.connections.values():
                 if other is not connection or not isinstance(event, NotesEdited):
-                    other.send(message)
+                    other.send_encoded(text)
 
     async def _persist(self, events: list[BoardEvent]) -> None:
         sid = self.spec.session_id
@@ -282,10 +282,10 @@ class SessionWorker:
             subject = event.participant.participant_id
             if isinstance(event, ParticipantLeft):
                 await self._detach(subject, event.reason)
-            message = broadcast_message(event)
+            text = protocol.encode(broadcast_message(event))
             for participant_id, connection in self.connections.items():
                 if participant_id != subject or not isinstance(event, ParticipantJoined):
-                    connection.send(message)
+                    connection.send_encoded(text)
 
     async def _detach(self, participant_id: ParticipantId, reason: LeaveReason) -> None:
         connection = self.connections.pop(participant_id, None)
