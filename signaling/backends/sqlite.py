@@ -92,18 +92,7 @@ class SqliteStore:
         rows = await asyncio.to_thread(
             self._run, "SELECT * FROM sessions WHERE session_id = ?", (session_id,)
         )
-        if not rows:
-            return None
-        sid, kind, title, capacity, created_at, scheduled_start, planned = rows[0]
-        return SessionSpec(
-            session_id=SessionId(str(sid)),
-            kind=SessionKind(str(kind)),
-            title=str(title),
-            capacity=int(str(capacity)),
-            created_at=float(str(created_at)),
-            scheduled_start=None if scheduled_start is None else float(str(scheduled_start)),
-            planned_minutes=None if planned is None else int(str(planned)),
-        )
+        return _spec(rows[0]) if rows else None
 
     async def secret(self, name: str, factory: str) -> str:
         await asyncio.to_thread(
@@ -205,9 +194,8 @@ class SqliteStore:
         return [(SessionId(str(a)), str(b), str(c)) for a, b, c in rows]
 
     async def list_sessions(self) -> list[SessionSpec]:
-        rows = await asyncio.to_thread(self._run, "SELECT session_id FROM sessions", ())
-        specs = [await self.load_session(SessionId(str(r[0]))) for r in rows]
-        return [s for s in specs if s is not None]
+        rows = await asyncio.to_thread(self._run, "SELECT * FROM sessions", ())
+        return [_spec(row) for row in rows]
 
     async def save_feedback(self, session_id: SessionId, identity: str, record: str) -> None:
         await asyncio.to_thread(
@@ -225,3 +213,16 @@ class SqliteStore:
     async def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _spec(row: tuple[object, ...]) -> SessionSpec:
+    sid, kind, title, capacity, created_at, scheduled_start, planned = row
+    return SessionSpec(
+        session_id=SessionId(str(sid)),
+        kind=SessionKind(str(kind)),
+        title=str(title),
+        capacity=int(str(capacity)),
+        created_at=float(str(created_at)),
+        scheduled_start=None if scheduled_start is None else float(str(scheduled_start)),
+        planned_minutes=None if planned is None else int(str(planned)),
+    )
