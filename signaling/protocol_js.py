@@ -26,18 +26,22 @@ def _enum_js(name: str, enum: type[Enum]) -> str:
     return f"export const {name} = Object.freeze({json.dumps(members, indent=2)});\n"
 
 
-def _js_type(schema: dict[str, Any]) -> str:
+def _js_type(schema: dict[str, Any], enums: frozenset[str] = frozenset()) -> str:
+    """The JSDoc type of a schema. A field typed by an enum is a plain ``string``: the
+    client compares it with the frozen enum objects, and a newer server may send a
+    value this page does not know yet."""
     if "$ref" in schema:
-        return str(schema["$ref"]).rsplit("/", 1)[-1]
+        name = str(schema["$ref"]).rsplit("/", 1)[-1]
+        return "string" if name in enums else name
     if "const" in schema:
         return json.dumps(schema["const"])
     if "anyOf" in schema:
-        return "(" + "|".join(_js_type(s) for s in schema["anyOf"]) + ")"
+        return "(" + "|".join(_js_type(s, enums) for s in schema["anyOf"]) + ")"
     if "enum" in schema:
         return "(" + "|".join(json.dumps(v) for v in schema["enum"]) + ")"
     kind = schema.get("type")
     if kind == "array":
-        return f"Array<{_js_type(schema.get('items', {}))}>"
+        return f"Array<{_js_type(schema.get('items', {}), enums)}>"
     return {
         "string": "string",
         "integer": "number",
@@ -48,6 +52,7 @@ def _js_type(schema: dict[str, Any]) -> str:
 
 
 def _typedefs(defs: dict[str, Any]) -> str:
+    enums = frozenset(name for name, model in defs.items() if "enum" in model)
     out: list[str] = []
     for name in sorted(defs):
         model = defs[name]
@@ -57,7 +62,7 @@ def _typedefs(defs: dict[str, Any]) -> str:
         lines = ["/**", f" * @typedef {{Object}} {name}"]
         for field, spec in model.get("properties", {}).items():
             label = field if field in required else f"[{field}]"
-            lines.append(f" * @property {{{_js_type(spec)}}} {label}")
+            lines.append(f" * @property {{{_js_type(spec, enums)}}} {label}")
         lines.append(" */")
         out.append("\n".join(lines))
     return "\n".join(out) + "\n"

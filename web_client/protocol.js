@@ -142,7 +142,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {string} title
  * @property {string} [details]
  * @property {(number|null)} [planned_minutes]
- * @property {ItemStatus} status
+ * @property {string} status
  * @property {(number|null)} [started_at]
  * @property {(number|null)} [finished_at]
  * @property {string} [outcome]
@@ -183,7 +183,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
 /**
  * @typedef {Object} Bye
  * @property {"bye"} [type]
- * @property {LeaveReason} reason
+ * @property {string} reason
  * @property {string} message
  */
 /**
@@ -192,7 +192,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {string} client_message_id
  * @property {string} participant_id
  * @property {string} display_name
- * @property {Role} role
+ * @property {string} role
  * @property {string} text
  * @property {number} sent_at
  */
@@ -218,7 +218,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @typedef {Object} Error
  * @property {"error"} [type]
  * @property {(string|null)} [re]
- * @property {ErrorCode} code
+ * @property {string} code
  * @property {string} message
  */
 /**
@@ -270,7 +270,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {string} participant_id
  * @property {string} identity
  * @property {string} display_name
- * @property {Role} role
+ * @property {string} role
  * @property {boolean} [audio_muted]
  * @property {boolean} [video_muted]
  * @property {boolean} [active]
@@ -284,7 +284,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @typedef {Object} ParticipantLeft
  * @property {"participant_left"} [type]
  * @property {string} participant_id
- * @property {LeaveReason} reason
+ * @property {string} reason
  */
 /**
  * @typedef {Object} ParticipantUpdated
@@ -317,7 +317,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
 /**
  * @typedef {Object} SessionInfo
  * @property {string} session_id
- * @property {SessionKind} kind
+ * @property {string} kind
  * @property {string} title
  * @property {number} capacity
  * @property {(number|null)} [scheduled_start]
@@ -355,7 +355,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @typedef {Object} TimerControl
  * @property {"timer_control"} [type]
  * @property {(string|null)} [id]
- * @property {TimerAction} action
+ * @property {string} action
  * @property {(number|null)} [seconds]
  */
 /**
@@ -366,7 +366,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} TimerInfo
- * @property {TimerStatus} status
+ * @property {string} status
  * @property {number} duration
  * @property {number} remaining
  * @property {(number|null)} [since]
@@ -378,5 +378,5 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @typedef {Object} TrackInfo
  * @property {string} mid
  * @property {string} participant_id
- * @property {MediaKind} kind
+ * @property {string} kind
  */
