@@ -14,6 +14,9 @@ pyproject.toml); ``tests/unit/test_aiortc_internals.py`` fails if they change:
 * ``RTCRtpSender._send_keyframe``: looked up on the instance when a subscriber's
   PLI/FIR arrives; we re-point it to the publisher's throttled keyframe request
   (the stock one sets an encoder flag that the passthrough path ignores).
+* ``RTCRtpReceiver._RTCRtpReceiver__remote_streams``: per-SSRC ``StreamStatistics``
+  (packets received and lost, jitter in clock units) that ``getStats`` reports;
+  read synchronously for the uplink quality sampler.
 * ``aioice.ice.get_host_addresses``: looked up at call time by
   ``Connection.gather_candidates``; replaced to gather host candidates only on the
   configured addresses (e.g. 127.0.0.1 in tests, which aioice skips by default).
@@ -31,6 +34,7 @@ from aiortc import RTCRtpReceiver, RTCRtpSender
 from media.assembler import DEFAULT_GAP_TIMEOUT, AssembledFrame, FrameAssembler
 
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
+_STREAMS_ATTR = "_RTCRtpReceiver__remote_streams"
 _ORIGINAL_GET_HOST_ADDRESSES = aioice.ice.get_host_addresses
 
 
@@ -94,6 +98,18 @@ async def send_keyframe_request(receiver: RTCRtpReceiver, buffer: PassthroughBuf
     """Sends a PLI for the stream ``buffer`` has seen (no-op before any packet)."""
     if buffer.ssrc is not None:
         await receiver._send_rtcp_pli(buffer.ssrc)
+
+
+def receiver_counters(receiver: RTCRtpReceiver, clock_rate: int) -> tuple[int, int, float]:
+    """Packets received, packets lost and jitter (ms) of a receiver, summed over its
+    streams (what ``getStats`` would report as inbound-rtp), without awaiting."""
+    received = lost = 0
+    jitter_ms = 0.0
+    for stream in getattr(receiver, _STREAMS_ATTR, {}).values():
+        received += stream.packets_received
+        lost += max(0, stream.packets_lost)
+        jitter_ms = max(jitter_ms, 1000.0 * stream.jitter / clock_rate)
+    return received, lost, jitter_ms
 
 
 def route_keyframe_requests(sender: RTCRtpSender, callback: Callable[[], None]) -> None:

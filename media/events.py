@@ -48,7 +48,36 @@ class TransportFailed:
     direction: Direction
 
 
-MediaEvent = SubscribeOfferReady | MediaFlowing | TransportFailed
+@dataclass(frozen=True, slots=True)
+class TransportConnected:
+    """A participant's peer connection connected (again)."""
+
+    participant_id: str
+    direction: Direction
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCounters:
+    """Cumulative counters of one participant's media, as the relay sees them.
+
+    Attributes:
+        up_packets: RTP packets received from them (all their tracks).
+        up_lost: Packets they sent that never arrived (sequence gaps).
+        up_jitter_ms: The worst interarrival jitter of their tracks.
+        up_bytes: Media payload bytes received from them.
+        publishing: Whether they have a publish connection with tracks.
+        down_bytes: Media payload bytes forwarded to them.
+    """
+
+    up_packets: int = 0
+    up_lost: int = 0
+    up_jitter_ms: float = 0.0
+    up_bytes: int = 0
+    publishing: bool = False
+    down_bytes: int = 0
+
+
+MediaEvent = SubscribeOfferReady | MediaFlowing | TransportFailed | TransportConnected
 
 
 class MediaError(Exception):

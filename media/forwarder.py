@@ -138,6 +138,10 @@ class Subscriber(MediaStreamTrack):
 
     It starts paused: frames are dropped until aiortc's sender first asks for one
     (the transport is connected), which resumes it and requests a keyframe.
+
+    A video subscriber can be switched off (:attr:`enabled`) when the receiving
+    link cannot carry video: frames are skipped, and switching it back on waits
+    for a keyframe (which it requests).
     """
 
     def __init__(self, kind: str, queue_size: int | None = None) -> None:
@@ -154,7 +158,24 @@ class Subscriber(MediaStreamTrack):
         self._last_queued = 0
         self.frames_out = 0
         self.frames_dropped = 0
+        self.frames_skipped = 0
         self.bytes_out = 0
+        self._enabled = True
+
+    @property
+    def enabled(self) -> bool:
+        """Whether frames are forwarded (off: skipped, e.g. video to a weak link)."""
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        if value == self._enabled:
+            return
+        self._enabled = value
+        if value:
+            self._waiting_for_keyframe = self.kind == "video"
+            if self.publisher is not None and not self._paused:
+                self.publisher.request_keyframe()
 
     def attach(self, publisher: Publisher | None) -> None:
         """Points this subscriber at ``publisher`` (or nothing)."""
@@ -173,6 +194,9 @@ class Subscriber(MediaStreamTrack):
     def push(self, frame: AssembledFrame) -> None:
         """Queues a frame for sending; drops instead of blocking."""
         if self._paused:
+            return
+        if not self._enabled:
+            self.frames_skipped += 1
             return
         if self._waiting_for_keyframe:
             if not frame.keyframe:

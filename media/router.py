@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from aiortc import RTCConfiguration
 
-from media.events import MediaError, MediaEvent, MediaFlowing
+from media.events import LinkCounters, MediaError, MediaEvent, MediaFlowing
 from media.forwarder import Publisher
 from media.transport import PublishTransport, SubscribeTransport
 
@@ -118,6 +118,46 @@ class SessionRouter:
         if member is None:
             raise MediaError("not_allowed", "unknown participant")
         await member.subscribe.accept_answer(revision, sdp)
+
+    def link_counters(self, participant_id: str) -> LinkCounters | None:
+        """Cumulative counters of a participant's media, or ``None`` if unknown."""
+        member = self._members.get(participant_id)
+        if member is None:
+            return None
+        received, lost, jitter_ms = (
+            member.publish.counters() if member.publish is not None else (0, 0, 0.0)
+        )
+        return LinkCounters(
+            up_packets=received,
+            up_lost=lost,
+            up_jitter_ms=jitter_ms,
+            up_bytes=sum(p.bytes_in for p in member.publishers),
+            publishing=bool(member.publishers),
+            down_bytes=member.subscribe.bytes_out(),
+        )
+
+    def set_receive_video(self, participant_id: str, enabled: bool) -> None:
+        """Forwards video to a participant, or stops (their audio continues)."""
+        member = self._members.get(participant_id)
+        if member is not None:
+            member.subscribe.set_video_enabled(enabled)
+
+    async def restart_subscribe(self, participant_id: str) -> None:
+        """Replaces a participant's receive connection with a new one (aiortc has no
+        ICE restart); a fresh offer follows, with the next revision."""
+        member = self._members.get(participant_id)
+        if member is None:
+            return
+        old = member.subscribe
+        member.subscribe = SubscribeTransport(
+            participant_id, self._configuration, self._emit, first_revision=old.revision
+        )
+        member.subscribe.set_video_enabled(old.video_enabled)
+        await old.close()
+        for other_id, other in self._members.items():
+            if other_id != participant_id:
+                for publisher in other.publishers:
+                    member.subscribe.subscribe(publisher)
 
     async def remove_participant(self, participant_id: str) -> None:
         """Closes a participant's transports; others stop receiving them. Idempotent."""

@@ -32,6 +32,7 @@ from media.events import (
     MediaEvent,
     SubscribeOfferReady,
     TrackSlot,
+    TransportConnected,
     TransportFailed,
 )
 from media.forwarder import Publisher, Subscriber
@@ -86,6 +87,18 @@ def check_publish_offer(sdp: str) -> list[str]:
     return kinds
 
 
+def _report_state(
+    pc: RTCPeerConnection, closed: bool, participant_id: str, direction: Direction,
+    emit: Callable[[MediaEvent], None],
+) -> None:
+    if closed:
+        return
+    if pc.connectionState == "failed":
+        emit(TransportFailed(participant_id, direction))
+    elif pc.connectionState == "connected":
+        emit(TransportConnected(participant_id, direction))
+
+
 class PublishTransport:
     """The server side of a participant's send PeerConnection.
 
@@ -136,8 +149,17 @@ class PublishTransport:
             self._on_publisher(publisher)
 
     def _on_state(self) -> None:
-        if self.pc.connectionState == "failed" and not self._closed:
-            self._emit(TransportFailed(self.participant_id, Direction.PUBLISH))
+        _report_state(self.pc, self._closed, self.participant_id, Direction.PUBLISH, self._emit)
+
+    def counters(self) -> tuple[int, int, float]:
+        """Packets received, packets lost and the worst jitter (ms) over its tracks."""
+        received = lost = 0
+        jitter_ms = 0.0
+        for transceiver in self.pc.getTransceivers():
+            clock = 90_000 if transceiver.kind == "video" else 48_000
+            r, lo, j = aiortc_internals.receiver_counters(transceiver.receiver, clock)
+            received, lost, jitter_ms = received + r, lost + lo, max(jitter_ms, j)
+        return received, lost, jitter_ms
 
     async def accept_offer(self, sdp: str) -> str:
         """Applies the client's offer and returns the answer SDP.
@@ -186,22 +208,24 @@ class SubscribeTransport:
         participant_id: str,
         configuration: RTCConfiguration,
         emit: Callable[[MediaEvent], None],
+        first_revision: int = 0,
     ) -> None:
         self.participant_id = participant_id
         self.pc = RTCPeerConnection(configuration)
         self.slots: list[_Slot] = []
-        self.revision = 0
+        self.revision = first_revision
         self._emit = emit
         self._awaiting: int | None = None
         self._dirty = False
         self._wake = asyncio.Event()
         self._closed = False
+        self.video_enabled = True
         self.pc.on("connectionstatechange", self._on_state)
         self._task = asyncio.create_task(self._negotiate_loop())
 
     def _on_state(self) -> None:
-        if self.pc.connectionState == "failed" and not self._closed:
-            self._emit(TransportFailed(self.participant_id, Direction.SUBSCRIBE))
+        _report_state(self.pc, self._closed, self.participant_id, Direction.SUBSCRIBE,
+                      self._emit)
 
     def subscribe(self, publisher: Publisher) -> None:
         """Starts forwarding ``publisher`` to this participant (idempotent)."""
@@ -217,6 +241,7 @@ class SubscribeTransport:
         )
         if free is None:
             subscriber = Subscriber(publisher.kind)
+            subscriber.enabled = self.video_enabled or subscriber.kind != "video"
             transceiver = self.pc.addTransceiver(subscriber, direction="sendonly")
             pin_codecs(transceiver)
 
@@ -240,6 +265,17 @@ class SubscribeTransport:
                 changed = True
         if changed:
             self.request_renegotiation()
+
+    def set_video_enabled(self, enabled: bool) -> None:
+        """Forwards video to this participant, or skips it (audio continues)."""
+        for slot in self.slots:
+            if slot.subscriber.kind == "video":
+                slot.subscriber.enabled = enabled
+        self.video_enabled = enabled
+
+    def bytes_out(self) -> int:
+        """Media payload bytes sent to this participant so far."""
+        return sum(slot.subscriber.bytes_out for slot in self.slots)
 
     def tracks(self) -> tuple[TrackSlot, ...]:
         """What each negotiated mid currently carries."""

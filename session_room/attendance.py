@@ -1,9 +1,9 @@
 """Attendance: a pure projection of a session's attendance log.
 
 The log is what the session worker stores durably before acknowledging anything:
-one :class:`AttendanceEntry` per join, first media, leave (with its reason) and
-"server lost" closure. This module folds the log into per-person records. It
-reads no clock: times are in the entries (UTC epoch seconds).
+one :class:`AttendanceEntry` per join, first media, media-mode change (with its
+reason), leave (with its reason) and "server lost" closure. This module folds the
+log into per-person records. It reads no clock: times are in the entries (UTC epoch seconds).
 
 Rules:
 * A person is an identity (from their invite); two tabs of one person replace
@@ -12,6 +12,8 @@ Rules:
   grace period is one continuous interval; the drop is counted as a reconnect.
   A replacement (second tab, or a rejoin while the old socket lingered) is too.
 * ``server_lost`` closes an interval at the last known time, as written in the log.
+* Every membership starts in video mode; time is split by media mode between the
+  mode changes, and each change is kept (time, mode, reason) for the timeline.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from session_room.quality import MediaMode, ModeReason
 from session_room.roles import LeaveReason, Role
 
 DEFAULT_GRACE_SECONDS = 30.0
@@ -29,6 +32,7 @@ class EntryKind(StrEnum):
 
     JOINED = "joined"
     ACTIVE = "active"
+    MODE = "mode"
     LEFT = "left"
 
 
@@ -37,13 +41,15 @@ class AttendanceEntry:
     """One line of the attendance log.
 
     Attributes:
-        kind: Joined, first media active, or left.
+        kind: Joined, first media active, media mode changed, or left.
         identity: The person.
         participant_id: The membership the entry is about.
         display_name: The name at the time.
         role: The role of the membership.
         at: UTC epoch seconds.
         reason: For ``left``: why.
+        mode: For ``mode``: the new media mode.
+        mode_reason: For ``mode``: why.
     """
 
     kind: EntryKind
@@ -53,6 +59,8 @@ class AttendanceEntry:
     role: Role
     at: float
     reason: LeaveReason | None = None
+    mode: MediaMode | None = None
+    mode_reason: ModeReason | None = None
 
 
 @dataclass(slots=True)
@@ -65,6 +73,7 @@ class PersonAttendance:
         first_active_at: When their media first flowed, or ``None``.
         left_reason: Why their last interval ended, or ``None`` while present.
         reconnects: Drops or replacements bridged inside the grace period.
+        mode_changes: ``(time, mode, reason)`` of every media-mode change.
     """
 
     identity: str
@@ -74,7 +83,11 @@ class PersonAttendance:
     first_active_at: float | None = None
     left_reason: LeaveReason | None = None
     reconnects: int = 0
+    mode_changes: list[tuple[float, MediaMode, ModeReason]] = field(default_factory=list)
     _open: set[str] = field(default_factory=set)
+    _mode_seconds: dict[MediaMode, float] = field(default_factory=dict)
+    _mode: MediaMode = MediaMode.VIDEO
+    _mode_since: float | None = None
 
     @property
     def joined_at(self) -> float:
@@ -91,6 +104,23 @@ class PersonAttendance:
     def seconds(self, now: float) -> float:
         """Total time present (open intervals count up to ``now``)."""
         return sum((end if end is not None else now) - start for start, end in self._pairs())
+
+    def seconds_by_mode(self, now: float) -> dict[MediaMode, float]:
+        """Time present in each media mode (an open interval counts up to ``now``)."""
+        out = {mode: self._mode_seconds.get(mode, 0.0) for mode in MediaMode}
+        if self._mode_since is not None:
+            out[self._mode] += max(0.0, now - self._mode_since)
+        return out
+
+    def _enter_mode(self, mode: MediaMode | None, at: float) -> None:
+        """Closes the running mode span at ``at``; opens ``mode`` (``None``: absent)."""
+        if self._mode_since is not None:
+            spent = max(0.0, at - self._mode_since)
+            self._mode_seconds[self._mode] = self._mode_seconds.get(self._mode, 0.0) + spent
+        if mode is None:
+            self._mode_since = None
+        else:
+            self._mode, self._mode_since = mode, at
 
     def _pairs(self) -> list[tuple[float, float | None]]:
         return [(s, e) for s, e in self.intervals if s is not None]
@@ -115,6 +145,12 @@ def project(
         elif entry.kind is EntryKind.ACTIVE:
             if person.first_active_at is None:
                 person.first_active_at = entry.at
+        elif entry.kind is EntryKind.MODE:
+            if entry.mode is not None and entry.participant_id in person._open:
+                person._enter_mode(entry.mode, entry.at)
+                person.mode_changes.append(
+                    (entry.at, entry.mode, entry.mode_reason or ModeReason.GOOD_LINK)
+                )
         else:
             _left(person, entry)
     return people
@@ -123,6 +159,7 @@ def project(
 def _joined(person: PersonAttendance, entry: AttendanceEntry, grace: float) -> None:
     still_open = bool(person._open)
     person._open.add(entry.participant_id)
+    person._enter_mode(MediaMode.VIDEO, entry.at)  # a new membership starts with video
     if still_open:
         return  # a second tab while the first is open: one presence
     last = person.intervals[-1] if person.intervals else None
@@ -149,6 +186,7 @@ def _left(person: PersonAttendance, entry: AttendanceEntry) -> None:
         return  # another membership of this person is still present
     person.intervals[-1][1] = entry.at
     person.left_reason = entry.reason
+    person._enter_mode(None, entry.at)
 
 
 def together_seconds(people: dict[str, PersonAttendance], now: float) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from session_room.ids import Identity, ParticipantId
+from session_room.quality import LinkDirection, LinkSample, MediaMode
 from session_room.roles import LeaveReason, Role
 from session_room.timer import TimerAction
 
@@ -43,7 +44,34 @@ class MarkActive:
     participant_id: ParticipantId
 
 
-RoomCommand = Join | Leave | SetMediaState | MarkActive
+@dataclass(frozen=True, slots=True)
+class ReportLink:
+    """A measurement of one direction of a participant's link (from the edge)."""
+
+    participant_id: ParticipantId
+    direction: LinkDirection
+    sample: LinkSample
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseMediaMode:
+    """The participant picks a mode that caps what the network allows (``None``:
+    back to automatic)."""
+
+    participant_id: ParticipantId
+    mode: MediaMode | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetMediaConnected:
+    """The participant's media transports failed, or connected again."""
+
+    participant_id: ParticipantId
+    connected: bool
+
+
+LinkCommand = ReportLink | ChooseMediaMode | SetMediaConnected
+RoomCommand = Join | Leave | SetMediaState | MarkActive | LinkCommand
 
 
 # ----------------------------------------------------------------- the board

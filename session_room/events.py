@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from session_room.agenda import Agenda
 from session_room.chat import ChatMessage
 from session_room.ids import ParticipantId
+from session_room.media_mode import LinkView
 from session_room.participant import Participant
 from session_room.roles import LeaveReason
 from session_room.timer import SessionTimer
@@ -46,6 +47,20 @@ class MediaStateChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkChanged:
+    """A participant's connection quality or media mode changed."""
+
+    participant: Participant
+    previous: LinkView
+    at: float
+
+    @property
+    def mode_changed(self) -> bool:
+        """Whether the media mode (not only the quality) changed."""
+        return self.previous.mode is not self.participant.link.mode
+
+
+@dataclass(frozen=True, slots=True)
 class AgendaChanged:
     """The agenda changed (any item operation or the policy)."""
 
@@ -79,7 +94,9 @@ class NotesEdited:
     at: float
 
 
-RoomEvent = ParticipantJoined | ParticipantLeft | ParticipantActivated | MediaStateChanged
+RoomEvent = (
+    ParticipantJoined | ParticipantLeft | ParticipantActivated | MediaStateChanged | LinkChanged
+)
 BoardEvent = AgendaChanged | TimerChanged | ChatPosted | NotesEdited
 Event = RoomEvent | BoardEvent
 

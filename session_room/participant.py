@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from session_room.ids import Identity, ParticipantId
+from session_room.media_mode import LinkView
 from session_room.roles import Role
 
 
@@ -21,6 +22,7 @@ class Participant:
         active_at: When their media first flowed, or ``None``.
         audio_muted: The participant muted their microphone.
         video_muted: The participant turned their camera off.
+        link: Connection quality and the media mode it allows.
     """
 
     participant_id: ParticipantId
@@ -31,3 +33,4 @@ class Participant:
     active_at: float | None = None
     audio_muted: bool = False
     video_muted: bool = False
+    link: LinkView = LinkView()

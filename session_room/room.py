@@ -6,16 +6,28 @@ import dataclasses
 from dataclasses import dataclass
 
 from session_room.board import SessionBoard
-from session_room.commands import Command, Join, Leave, MarkActive, SetMediaState
+from session_room.commands import (
+    ChooseMediaMode,
+    Command,
+    Join,
+    Leave,
+    LinkCommand,
+    MarkActive,
+    ReportLink,
+    SetMediaConnected,
+    SetMediaState,
+)
 from session_room.errors import DomainError, ErrorCode
 from session_room.events import (
     Event,
+    LinkChanged,
     MediaStateChanged,
     ParticipantActivated,
     ParticipantJoined,
     ParticipantLeft,
 )
 from session_room.ids import ParticipantId, SessionId
+from session_room.media_mode import LinkState
 from session_room.participant import Participant
 from session_room.roles import MAX_OBSERVERS, LeaveReason, Role, SessionKind
 
@@ -51,10 +63,15 @@ class SessionRoom:
     performs I/O and never reads a clock: ``now`` is passed in.
     """
 
-    def __init__(self, spec: SessionSpec, board: SessionBoard | None = None) -> None:
+    def __init__(
+        self, spec: SessionSpec, board: SessionBoard | None = None,
+        recover_after: float | None = None,
+    ) -> None:
         self.spec = spec
         self.board = board or SessionBoard(spec.kind)
         self._participants: dict[ParticipantId, Participant] = {}
+        self._links: dict[ParticipantId, LinkState] = {}
+        self._recover_after = recover_after
 
     @property
     def participants(self) -> list[Participant]:
@@ -86,6 +103,8 @@ class SessionRoom:
             return self._set_media_state(command, now)
         if isinstance(command, MarkActive):
             return self._mark_active(command, now)
+        if isinstance(command, (ReportLink, ChooseMediaMode, SetMediaConnected)):
+            return self._link(command, now)
         actor = None if command.participant_id is None else self._require(command.participant_id)
         return list(self.board.handle(command, actor, now))
 
@@ -104,6 +123,7 @@ class SessionRoom:
         events: list[Event] = []
         for old in replaced:
             del self._participants[old.participant_id]
+            self._links.pop(old.participant_id, None)
             events.append(ParticipantLeft(old, LeaveReason.REPLACED, now))
         participant = Participant(
             participant_id=command.participant_id,
@@ -113,6 +133,7 @@ class SessionRoom:
             joined_at=now,
         )
         self._participants[participant.participant_id] = participant
+        self._links[participant.participant_id] = LinkState(self._recover_after)
         events.append(ParticipantJoined(participant, now))
         return events
 
@@ -138,6 +159,7 @@ class SessionRoom:
 
     def _leave(self, command: Leave, now: float) -> list[Event]:
         participant = self._participants.pop(command.participant_id, None)
+        self._links.pop(command.participant_id, None)
         if participant is None:
             return []
         return [ParticipantLeft(participant, command.reason, now)]
@@ -166,3 +188,25 @@ class SessionRoom:
         updated = dataclasses.replace(participant, active_at=now)
         self._participants[updated.participant_id] = updated
         return [ParticipantActivated(updated, now)]
+
+    def _link(self, command: LinkCommand, now: float) -> list[Event]:
+        if isinstance(command, ChooseMediaMode):
+            participant = self._require(command.participant_id)
+        else:  # measurements from the edge may trail a leave: ignore those
+            found = self._participants.get(command.participant_id)
+            if found is None:
+                return []
+            participant = found
+        state = self._links[participant.participant_id]
+        if isinstance(command, ReportLink):
+            state.add(command.direction, command.sample)
+        elif isinstance(command, ChooseMediaMode):
+            state.chosen = command.mode
+        else:
+            state.connected = command.connected
+        view = state.view()
+        if view == participant.link:
+            return []
+        updated = dataclasses.replace(participant, link=view)
+        self._participants[updated.participant_id] = updated
+        return [LinkChanged(updated, participant.link, now)]

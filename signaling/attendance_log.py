@@ -16,8 +16,15 @@ from session_room.attendance import (
     project,
     together_seconds,
 )
-from session_room.events import Event, ParticipantActivated, ParticipantJoined, ParticipantLeft
+from session_room.events import (
+    Event,
+    LinkChanged,
+    ParticipantActivated,
+    ParticipantJoined,
+    ParticipantLeft,
+)
 from session_room.ids import SessionId
+from session_room.quality import MediaMode, ModeReason
 from session_room.roles import LeaveReason, Role
 from session_room.room import SessionSpec
 from signaling.backends.base import SessionStore
@@ -30,6 +37,12 @@ ALIVE = "alive"
 
 def entry_for(event: Event) -> AttendanceEntry | None:
     """The log entry a room event makes (``None`` for events attendance ignores)."""
+    if isinstance(event, LinkChanged):
+        if not event.mode_changed:
+            return None
+        p, link = event.participant, event.participant.link
+        return AttendanceEntry(EntryKind.MODE, p.identity, p.participant_id, p.display_name,
+                               p.role, event.at, mode=link.mode, mode_reason=link.reason)
     if isinstance(event, ParticipantJoined):
         kind, reason = EntryKind.JOINED, None
     elif isinstance(event, ParticipantActivated):
@@ -63,7 +76,7 @@ def decode(records: list[str]) -> tuple[list[AttendanceEntry], float | None]:
         last = max(last or fields["at"], fields["at"])
         if fields["kind"] == ALIVE:
             continue
-        reason = fields.get("reason")
+        reason, mode, why = fields.get("reason"), fields.get("mode"), fields.get("mode_reason")
         entries.append(
             AttendanceEntry(
                 kind=EntryKind(fields["kind"]),
@@ -73,6 +86,8 @@ def decode(records: list[str]) -> tuple[list[AttendanceEntry], float | None]:
                 role=Role(fields["role"]),
                 at=float(fields["at"]),
                 reason=None if reason is None else LeaveReason(reason),
+                mode=None if mode is None else MediaMode(mode),
+                mode_reason=None if why is None else ModeReason(why),
             )
         )
     return entries, last
@@ -116,6 +131,9 @@ def _person(p: PersonAttendance, now: float) -> dict[str, Any]:
         "present": p.left_at is None,
         "seconds_present": round(p.seconds(now), 3),
         "reconnects": p.reconnects,
+        "seconds_by_mode": {m.value: round(s, 3) for m, s in p.seconds_by_mode(now).items()},
+        "mode_changes": [{"at": _iso(at), "mode": m.value, "reason": r.value}
+                         for at, m, r in p.mode_changes],
         "intervals": [[_iso(s), _iso(e)] for s, e in p.intervals],
     }
 

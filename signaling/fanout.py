@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from session_room.events import (
     Event,
+    LinkChanged,
     MediaStateChanged,
     ParticipantActivated,
     ParticipantJoined,
@@ -24,6 +25,11 @@ def participant_info(participant: Participant) -> protocol.ParticipantInfo:
         audio_muted=participant.audio_muted,
         video_muted=participant.video_muted,
         active=participant.active_at is not None,
+        quality=participant.link.quality,
+        media_mode=participant.link.mode,
+        mode_reason=participant.link.reason,
+        sends_video=participant.link.sends_video,
+        receives_video=participant.link.receives_video,
     )
 
 
@@ -47,6 +53,6 @@ def broadcast_message(event: Event) -> protocol.AnyServerMessage:
         return protocol.ParticipantLeft(
             participant_id=event.participant.participant_id, reason=event.reason
         )
-    if isinstance(event, (MediaStateChanged, ParticipantActivated)):
+    if isinstance(event, (MediaStateChanged, ParticipantActivated, LinkChanged)):
         return protocol.ParticipantUpdated(participant=participant_info(event.participant))
     raise TypeError(f"no message for {event!r}")

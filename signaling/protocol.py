@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from session_room.errors import ErrorCode
+from session_room.quality import MediaMode, ModeReason, QualityLevel
 from session_room.roles import LeaveReason, Role, SessionKind
 from signaling.protocol_board import (
     AgendaAdd,
@@ -45,7 +46,7 @@ from signaling.protocol_board import (
     TimerInfo,
 )
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 """Version of this schema; a client announcing another version is refused."""
 
 MAX_SDP_CHARS = 64_000
@@ -107,6 +108,11 @@ class ParticipantInfo(_Message):
     audio_muted: bool = False
     video_muted: bool = False
     active: bool = False
+    quality: QualityLevel = QualityLevel.GOOD
+    media_mode: MediaMode = MediaMode.VIDEO
+    mode_reason: ModeReason = ModeReason.GOOD_LINK
+    sends_video: bool = True
+    receives_video: bool = True
 
 
 class IceServerInfo(_Message):
@@ -185,8 +191,42 @@ class Leave(_Message):
     id: str | None = None
 
 
+class QualityReport(_Message):
+    """What the client received in the last window (from its ``getStats``), every ~2 s.
+
+    Counts are deltas over the window, summed over every received track.
+    """
+
+    type: Literal["quality_report"] = "quality_report"
+    id: str | None = None
+    window_ms: int = Field(ge=200, le=60_000)
+    packets_received: int = Field(ge=0)
+    packets_lost: int = Field(ge=0)
+    bytes_received: int = Field(ge=0)
+    jitter_ms: float = Field(ge=0, le=60_000)
+    rtt_ms: float | None = Field(default=None, ge=0, le=60_000)
+    available_outgoing_kbps: float | None = Field(default=None, ge=0)
+
+
+class ChooseMediaMode(_Message):
+    """The participant caps their media mode (``null``: automatic again)."""
+
+    type: Literal["choose_media_mode"] = "choose_media_mode"
+    id: str | None = None
+    mode: MediaMode | None
+
+
+class MediaRestart(_Message):
+    """The client rebuilt its peer connections; the server makes a new receive
+    connection (and offers it) and expects a new ``publish_offer``."""
+
+    type: Literal["media_restart"] = "media_restart"
+    id: str | None = None
+
+
 AnyClientMessage = (
-    Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave | BoardClientMessage
+    Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave | QualityReport
+    | ChooseMediaMode | MediaRestart | BoardClientMessage
 )
 ClientMessage = Annotated[AnyClientMessage, Field(discriminator="type")]
 
@@ -224,7 +264,9 @@ class ParticipantLeft(_Message):
 
 
 class ParticipantUpdated(_Message):
-    """Someone's muted/active state changed."""
+    """Someone's muted/active state, connection quality or media mode changed (the
+    subject gets it too: ``sends_video`` false asks their browser to stop sending
+    video)."""
 
     type: Literal["participant_updated"] = "participant_updated"
     participant: ParticipantInfo

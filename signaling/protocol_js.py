@@ -14,6 +14,7 @@ from typing import Any
 
 from session_room.agenda import ItemStatus
 from session_room.errors import ErrorCode
+from session_room.quality import MediaMode, ModeReason, QualityLevel
 from session_room.roles import LeaveReason, Role, SessionKind
 from session_room.timer import TimerAction, TimerStatus
 from signaling import protocol
@@ -26,13 +27,14 @@ def _enum_js(name: str, enum: type[Enum]) -> str:
     return f"export const {name} = Object.freeze({json.dumps(members, indent=2)});\n"
 
 
-def _js_type(schema: dict[str, Any], enums: frozenset[str] = frozenset()) -> str:
-    """The JSDoc type of a schema. A field typed by an enum is a plain ``string``: the
-    client compares it with the frozen enum objects, and a newer server may send a
-    value this page does not know yet."""
+def _js_type(schema: dict[str, Any], enums: dict[str, str] | None = None) -> str:
+    """The JSDoc type of a schema. A field typed by an enum is a plain ``string`` (or
+    ``number`` for an ordered level): the client compares it with the frozen enum
+    objects, and a newer server may send a value this page does not know yet."""
+    enums = enums or {}
     if "$ref" in schema:
         name = str(schema["$ref"]).rsplit("/", 1)[-1]
-        return "string" if name in enums else name
+        return enums.get(name, name)
     if "const" in schema:
         return json.dumps(schema["const"])
     if "anyOf" in schema:
@@ -52,7 +54,8 @@ def _js_type(schema: dict[str, Any], enums: frozenset[str] = frozenset()) -> str
 
 
 def _typedefs(defs: dict[str, Any]) -> str:
-    enums = frozenset(name for name, model in defs.items() if "enum" in model)
+    enums = {name: "number" if model.get("type") == "integer" else "string"
+             for name, model in defs.items() if "enum" in model}
     out: list[str] = []
     for name in sorted(defs):
         model = defs[name]
@@ -89,6 +92,9 @@ def render() -> str:
         _enum_js("Role", Role),
         _enum_js("LeaveReason", LeaveReason),
         _enum_js("SessionKind", SessionKind),
+        _enum_js("QualityLevel", QualityLevel),
+        _enum_js("MediaMode", MediaMode),
+        _enum_js("ModeReason", ModeReason),
         _enum_js("MediaKind", protocol.MediaKind),
         _enum_js("ItemStatus", ItemStatus),
         _enum_js("TimerStatus", TimerStatus),

@@ -13,7 +13,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from media.events import MediaError, MediaEvent, MediaFlowing, SubscribeOfferReady
+from media.events import (
+    MediaError,
+    MediaEvent,
+    MediaFlowing,
+    SubscribeOfferReady,
+    TransportConnected,
+    TransportFailed,
+)
 from media.relay import MediaRelay
 from media.router import SessionRouter
 from session_room import commands as cmd
@@ -25,6 +32,7 @@ from session_room.events import (
     BoardEvent,
     ChatPosted,
     Event,
+    LinkChanged,
     NotesEdited,
     ParticipantJoined,
     ParticipantLeft,
@@ -48,6 +56,7 @@ from signaling.board_wire import (
 )
 from signaling.connection import Connection
 from signaling.fanout import broadcast_message, participant_info, session_info
+from signaling.link_sampler import LinkMonitor
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +101,12 @@ class Disconnected:
     connection: Connection
 
 
-InboxItem = JoinRequest | ClientRequest | Disconnected | MediaEvent
+@dataclass(frozen=True, slots=True)
+class LinkTick:
+    """Time to sample every participant's uplink."""
+
+
+InboxItem = JoinRequest | ClientRequest | Disconnected | LinkTick | MediaEvent
 
 
 class SessionWorker:
@@ -109,6 +123,8 @@ class SessionWorker:
         self._last_alive = 0.0
         self.inbox: asyncio.Queue[InboxItem] = asyncio.Queue(INBOX_SIZE)
         self.router: SessionRouter = relay.create_router(self._on_media_event)
+        self.links = LinkMonitor(self.router)
+        self._ticker: asyncio.Task[None] | None = None
         self.connections: dict[ParticipantId, Connection] = {}
         self._ice = ice
         self._idle_seconds = idle_seconds
@@ -143,6 +159,8 @@ class SessionWorker:
                 await self.store.load_notes(sid),
             )
             self.room = SessionRoom(self.spec, board)
+            self._ticker = asyncio.create_task(self.links.tick(
+                lambda: bool(self.connections) and self.submit(LinkTick())))
             while True:
                 timeout = HEARTBEAT_SECONDS if self.connections else self._idle_seconds
                 try:
@@ -162,6 +180,8 @@ class SessionWorker:
             await self._shutdown()
 
     async def _shutdown(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
         now = time.time()
         with contextlib.suppress(Exception):
             await self._log([ParticipantLeft(p, LeaveReason.SERVER_SHUTDOWN, now)
@@ -193,6 +213,13 @@ class SessionWorker:
                 ))
         elif isinstance(item, MediaFlowing):
             await self._apply(cmd.MarkActive(ParticipantId(item.participant_id)))
+        elif isinstance(item, LinkTick):
+            for report in self.links.on_tick(self.connections, time.time()):
+                await self._apply(report)
+        elif isinstance(item, (TransportFailed, TransportConnected)):
+            connected = isinstance(item, TransportConnected)
+            await self._apply(cmd.SetMediaConnected(ParticipantId(item.participant_id),
+                                                    connected))
         else:
             logger.warning("session %s: %s", self.spec.session_id, item)
 
@@ -282,6 +309,8 @@ class SessionWorker:
             subject = event.participant.participant_id
             if isinstance(event, ParticipantLeft):
                 await self._detach(subject, event.reason)
+            elif isinstance(event, LinkChanged):
+                self.router.set_receive_video(subject, event.participant.link.receives_video)
             text = protocol.encode(broadcast_message(event))
             for participant_id, connection in self.connections.items():
                 if participant_id != subject or not isinstance(event, ParticipantJoined):
@@ -295,6 +324,7 @@ class SessionWorker:
             code = (protocol.CloseCode.REPLACED if reason is LeaveReason.REPLACED
                     else protocol.CloseCode.NORMAL)
             connection.close(code, LEAVE_MESSAGES.get(reason, reason.value))
+        self.links.sampler.forget(participant_id)
         await self.router.remove_participant(participant_id)
 
     async def _request(self, request: ClientRequest) -> None:
@@ -310,6 +340,13 @@ class SessionWorker:
             elif isinstance(message, protocol.SetMediaState):
                 await self._apply(cmd.SetMediaState(pid, message.audio_muted,
                                                     message.video_muted))
+            elif isinstance(message, protocol.QualityReport):
+                for report in self.links.on_report(pid, message, time.time()):
+                    await self._apply(report)
+            elif isinstance(message, protocol.ChooseMediaMode):
+                await self._apply(cmd.ChooseMediaMode(pid, message.mode))
+            elif isinstance(message, protocol.MediaRestart):
+                await self.router.restart_subscribe(pid)
             elif isinstance(message, protocol.Ping):
                 connection.send(protocol.Pong(re=message.id, server_time=time.time()))
             elif isinstance(message, protocol.Leave):

@@ -1,7 +1,7 @@
 // Generated from signaling/protocol.py by `python -m signaling.protocol_js`.
 // Do not edit by hand: tests/unit/test_protocol.py fails when it drifts.
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export const MAX_NAME_CHARS = 60;
 
@@ -64,6 +64,28 @@ export const SessionKind = Object.freeze({
   "CIRCLE": "circle"
 });
 
+export const QualityLevel = Object.freeze({
+  "LOST": 0,
+  "POOR": 1,
+  "FAIR": 2,
+  "GOOD": 3
+});
+
+export const MediaMode = Object.freeze({
+  "VIDEO": "video",
+  "AUDIO_ONLY": "audio_only",
+  "CHAT_ONLY": "chat_only"
+});
+
+export const ModeReason = Object.freeze({
+  "GOOD_LINK": "good_link",
+  "WEAK_DOWNLINK": "weak_downlink",
+  "WEAK_UPLINK": "weak_uplink",
+  "NO_AUDIO": "no_audio",
+  "MEDIA_FAILED": "media_failed",
+  "CHOSEN": "chosen"
+});
+
 export const MediaKind = Object.freeze({
   "AUDIO": "audio",
   "VIDEO": "video"
@@ -89,11 +111,11 @@ export const TimerAction = Object.freeze({
   "ADD_MINUTE": "add_minute"
 });
 
-export const CLIENT_MESSAGE_TYPES = Object.freeze(["agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "join", "leave", "notes_update", "ping", "publish_offer", "set_media_state", "subscribe_answer", "timer_control", "timer_follow"]);
+export const CLIENT_MESSAGE_TYPES = Object.freeze(["agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "choose_media_mode", "join", "leave", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "set_media_state", "subscribe_answer", "timer_control", "timer_follow"]);
 
 export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "error", "joined", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "subscribe_offer", "timer_changed"]);
 
-/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate} ClientMessage */
+/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate} ClientMessage */
 
 /** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated} ServerMessage */
 
@@ -210,6 +232,12 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {string} text
  */
 /**
+ * @typedef {Object} ChooseMediaMode
+ * @property {"choose_media_mode"} [type]
+ * @property {(string|null)} [id]
+ * @property {(string|null)} mode
+ */
+/**
  * @typedef {Object} CodecInfo
  * @property {string} [audio]
  * @property {string} [video]
@@ -254,6 +282,11 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {(string|null)} [id]
  */
 /**
+ * @typedef {Object} MediaRestart
+ * @property {"media_restart"} [type]
+ * @property {(string|null)} [id]
+ */
+/**
  * @typedef {Object} NotesUpdate
  * @property {"notes_update"} [type]
  * @property {(string|null)} [id]
@@ -274,6 +307,11 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {boolean} [audio_muted]
  * @property {boolean} [video_muted]
  * @property {boolean} [active]
+ * @property {number} [quality]
+ * @property {string} [media_mode]
+ * @property {string} [mode_reason]
+ * @property {boolean} [sends_video]
+ * @property {boolean} [receives_video]
  */
 /**
  * @typedef {Object} ParticipantJoined
@@ -313,6 +351,18 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {"publish_offer"} [type]
  * @property {(string|null)} [id]
  * @property {string} sdp
+ */
+/**
+ * @typedef {Object} QualityReport
+ * @property {"quality_report"} [type]
+ * @property {(string|null)} [id]
+ * @property {number} window_ms
+ * @property {number} packets_received
+ * @property {number} packets_lost
+ * @property {number} bytes_received
+ * @property {number} jitter_ms
+ * @property {(number|null)} [rtt_ms]
+ * @property {(number|null)} [available_outgoing_kbps]
  */
 /**
  * @typedef {Object} SessionInfo

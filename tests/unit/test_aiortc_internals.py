@@ -30,6 +30,8 @@ async def test_the_jitter_buffer_of_a_real_receiver_can_be_replaced() -> None:
         aiortc_internals.install_passthrough(receiver, buffer)
         name = "_RTCRtpReceiver__jitter_buffer"
         assert getattr(receiver, name) is buffer
+        assert hasattr(receiver, "_RTCRtpReceiver__remote_streams")
+        assert aiortc_internals.receiver_counters(receiver, 90_000) == (0, 0, 0.0)
     finally:
         await pc.close()
 

@@ -11,6 +11,7 @@ from session_room.attendance import (
     project,
     together_seconds,
 )
+from session_room.quality import MediaMode, ModeReason
 from session_room.roles import LeaveReason, Role
 
 T = datetime(2026, 11, 22, 23, 50, tzinfo=UTC).timestamp()  # ten minutes before midnight UTC
@@ -108,3 +109,30 @@ def test_open_memberships_are_the_ones_to_close_after_a_crash() -> None:
     closed = project([*entries, left("ben", "p2", 20, LeaveReason.SERVER_LOST)])
     assert closed["ben"].left_reason is LeaveReason.SERVER_LOST
     assert closed["ben"].seconds(T + 9999) == 15
+
+
+def mode(who: str, pid: str, at: float, new: MediaMode, why: ModeReason) -> AttendanceEntry:
+    return AttendanceEntry(EntryKind.MODE, who, pid, who.title(), Role.MENTEE, T + at,
+                           mode=new, mode_reason=why)
+
+
+def test_time_is_split_by_media_mode_and_each_change_is_kept() -> None:
+    people = project([
+        joined("ana", "p1", 0),
+        mode("ana", "p1", 60, MediaMode.AUDIO_ONLY, ModeReason.WEAK_DOWNLINK),
+        mode("ana", "p1", 90, MediaMode.CHAT_ONLY, ModeReason.NO_AUDIO),
+        mode("ana", "p1", 100, MediaMode.VIDEO, ModeReason.GOOD_LINK),
+        left("ana", "p1", 200),
+        mode("ana", "p1", 210, MediaMode.AUDIO_ONLY, ModeReason.WEAK_UPLINK),  # after leaving
+    ])
+    ana = people["ana"]
+    assert ana.seconds_by_mode(T + 999) == {
+        MediaMode.VIDEO: 160, MediaMode.AUDIO_ONLY: 30, MediaMode.CHAT_ONLY: 10}
+    assert [m for _, m, _ in ana.mode_changes] == [
+        MediaMode.AUDIO_ONLY, MediaMode.CHAT_ONLY, MediaMode.VIDEO]
+
+
+def test_an_open_membership_counts_its_mode_up_to_now() -> None:
+    people = project([joined("ana", "p1", 0),
+                      mode("ana", "p1", 10, MediaMode.AUDIO_ONLY, ModeReason.CHOSEN)])
+    assert people["ana"].seconds_by_mode(T + 25)[MediaMode.AUDIO_ONLY] == 15

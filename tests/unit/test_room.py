@@ -25,6 +25,9 @@ from session_room import (
     SetMediaState,
     capacity_for,
 )
+from session_room.commands import ChooseMediaMode, ReportLink
+from session_room.events import LinkChanged
+from session_room.quality import LinkDirection, LinkSample, MediaMode, ModeReason
 
 NOW = 1_800_000_000.0
 
@@ -142,3 +145,31 @@ def test_first_media_marks_active_once() -> None:
     events = r.handle(MarkActive(ParticipantId("PA_1")), NOW + 5)
     assert isinstance(events[0], ParticipantActivated) and events[0].at == NOW + 5
     assert r.handle(MarkActive(ParticipantId("PA_1")), NOW + 9) == []
+
+
+def test_link_reports_change_the_mode_once_and_are_ignored_after_leaving() -> None:
+    r = room()
+    join(r, 1, Role.MENTOR)
+    pid = ParticipantId("PA_1")
+    lossy = LinkSample(NOW, 0.2, 20, 40, 700, 900, 140)
+    events = r.handle(ReportLink(pid, LinkDirection.DOWNLINK, lossy), NOW)
+    assert len(events) == 1 and isinstance(events[0], LinkChanged) and events[0].mode_changed
+    link = events[0].participant.link
+    assert (link.mode, link.reason, link.receives_video) == (
+        MediaMode.AUDIO_ONLY, ModeReason.WEAK_DOWNLINK, False)
+    assert r.handle(ReportLink(pid, LinkDirection.DOWNLINK, lossy), NOW + 2) == []
+    r.handle(Leave(pid, LeaveReason.LEFT), NOW + 3)
+    assert r.handle(ReportLink(pid, LinkDirection.DOWNLINK, lossy), NOW + 4) == []
+
+
+def test_a_chosen_mode_needs_a_participant_and_sticks() -> None:
+    r = room()
+    join(r, 1, Role.MENTEE)
+    pid = ParticipantId("PA_1")
+    events = r.handle(ChooseMediaMode(pid, MediaMode.CHAT_ONLY), NOW)
+    assert isinstance(events[0], LinkChanged)
+    assert events[0].participant.link.reason is ModeReason.CHOSEN
+    good = LinkSample(NOW + 30, 0.0, 5, 20, 900, 900, 180)
+    assert r.handle(ReportLink(pid, LinkDirection.UPLINK, good), NOW + 30) == []
+    with pytest.raises(DomainError):
+        r.handle(ChooseMediaMode(ParticipantId("PA_x"), None), NOW)

@@ -1,0 +1,110 @@
+"""The media mode a participant's link allows: video, audio-only or chat-only.
+
+Pure: :class:`LinkState` folds link samples (both directions), the person's own
+choice and whether media connected at all into a :class:`LinkView`. Rules:
+
+* Video off in a direction as soon as that direction's smoothed level is ``poor``
+  or worse (the relay stops forwarding video to a weak downlink; a weak uplink is
+  asked to stop sending it). Either way the person is *audio-only*; the other
+  direction keeps its video.
+* *Chat-only* when audio is not viable either: :data:`CHAT_ONLY_AFTER` lost
+  samples in a row measured while video was already off in that direction (so a
+  link drowned by video gets the chance to carry audio alone first), or when media
+  did not connect at all.
+* Back up only when the trackers rise (see :class:`QualityTracker`: after a good
+  while, with backoff after failed recoveries).
+* A mode the person chose caps the result until they change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from session_room.quality import (
+    MODE_ORDER,
+    LinkDirection,
+    LinkSample,
+    MediaMode,
+    ModeReason,
+    QualityLevel,
+    QualityTracker,
+)
+
+CHAT_ONLY_AFTER = 2
+"""Consecutive lost samples, with video already off, that mean audio is not viable."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """What a participant's link allows now.
+
+    Attributes:
+        quality: The worse of the two directions' smoothed levels.
+        mode: The media mode.
+        reason: Why (the network, a failure, or the person's choice).
+        sends_video: Whether their browser should send video.
+        receives_video: Whether the relay forwards video to them.
+    """
+
+    quality: QualityLevel = QualityLevel.GOOD
+    mode: MediaMode = MediaMode.VIDEO
+    reason: ModeReason = ModeReason.GOOD_LINK
+    sends_video: bool = True
+    receives_video: bool = True
+
+
+class LinkState:
+    """The link of one participant, both directions.
+
+    Args:
+        recover_after: Base seconds of good samples before a level rises.
+    """
+
+    def __init__(self, recover_after: float | None = None) -> None:
+        self._trackers = {
+            d: QualityTracker() if recover_after is None else QualityTracker(recover_after)
+            for d in LinkDirection
+        }
+        self._lost_runs = dict.fromkeys(LinkDirection, 0)
+        self.chosen: MediaMode | None = None
+        self.connected = True
+        self._no_audio = False
+
+    def level(self, direction: LinkDirection) -> QualityLevel:
+        """The smoothed level of one direction."""
+        return self._trackers[direction].level
+
+    def add(self, direction: LinkDirection, sample: LinkSample) -> None:
+        """Feeds one sample of one direction."""
+        tracker = self._trackers[direction]
+        video_was_off = tracker.level <= QualityLevel.POOR
+        tracker.add(sample)
+        if tracker.last_seen is QualityLevel.LOST and video_was_off:
+            self._lost_runs[direction] += 1
+        else:
+            self._lost_runs[direction] = 0
+        if self._lost_runs[direction] >= CHAT_ONLY_AFTER:
+            self._no_audio = True
+        elif all(t.level > QualityLevel.LOST for t in self._trackers.values()):
+            self._no_audio = False
+
+    def view(self) -> LinkView:
+        """The mode, reason and video directions the link allows now."""
+        up = self._trackers[LinkDirection.UPLINK].level
+        down = self._trackers[LinkDirection.DOWNLINK].level
+        sends, receives = up >= QualityLevel.FAIR, down >= QualityLevel.FAIR
+        if not self.connected:
+            mode, reason = MediaMode.CHAT_ONLY, ModeReason.MEDIA_FAILED
+        elif self._no_audio:
+            mode, reason = MediaMode.CHAT_ONLY, ModeReason.NO_AUDIO
+        elif not receives:
+            mode, reason = MediaMode.AUDIO_ONLY, ModeReason.WEAK_DOWNLINK
+        elif not sends:
+            mode, reason = MediaMode.AUDIO_ONLY, ModeReason.WEAK_UPLINK
+        else:
+            mode, reason = MediaMode.VIDEO, ModeReason.GOOD_LINK
+        if self.chosen is not None and MODE_ORDER.index(self.chosen) < MODE_ORDER.index(mode):
+            mode, reason = self.chosen, ModeReason.CHOSEN
+        if mode is MediaMode.CHAT_ONLY or reason is ModeReason.CHOSEN:
+            sends = receives = False
+        return LinkView(min(up, down), mode, reason, sends, receives)

@@ -1,0 +1,133 @@
+"""Turns the relay's counters and the clients' reports into link samples.
+
+The uplink of a participant is what the relay receives from them (RTCP view of the
+publish connection, read every ~2 s); the downlink is what their browser says it
+received (``quality_report``) against what the relay sent them in the same time.
+Counters are cumulative; this keeps the previous reading per participant and
+returns deltas as :class:`LinkSample` values for the pure scorer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from media.events import LinkCounters
+from media.router import SessionRouter
+from session_room.commands import ReportLink
+from session_room.ids import ParticipantId
+from session_room.quality import LinkDirection, LinkSample
+from signaling import protocol
+
+SAMPLE_SECONDS = 2.0
+"""How often the relay's view of every uplink is sampled."""
+
+MIN_WINDOW = 0.5
+"""Seconds; a shorter window says too little to score."""
+
+
+@dataclass(slots=True)
+class _Reading:
+    at: float
+    counters: LinkCounters
+
+
+class LinkSampler:
+    """Per-participant previous readings; one per session worker."""
+
+    def __init__(self) -> None:
+        self._up: dict[str, _Reading] = {}
+        self._down: dict[str, _Reading] = {}
+        self._reports: dict[str, protocol.QualityReport] = {}
+
+    def forget(self, participant_id: str) -> None:
+        """Drops a participant's readings (they left)."""
+        for table in (self._up, self._down, self._reports):
+            table.pop(participant_id, None)
+
+    def uplink(self, participant_id: str, counters: LinkCounters, now: float) -> LinkSample | None:
+        """The uplink sample since the previous reading, or ``None`` (first reading,
+        too short a window, or nothing published)."""
+        prev = self._up.get(participant_id)
+        self._up[participant_id] = _Reading(now, counters)
+        if prev is None or not counters.publishing or not prev.counters.publishing:
+            return None
+        window = now - prev.at
+        if window < MIN_WINDOW:
+            return None
+        packets = max(0, counters.up_packets - prev.counters.up_packets)
+        lost = max(0, counters.up_lost - prev.counters.up_lost)
+        report = self._reports.get(participant_id)
+        return LinkSample(
+            at=now,
+            loss=lost / (packets + lost) if packets + lost else 0.0,
+            jitter_ms=counters.up_jitter_ms,
+            rtt_ms=report.rtt_ms if report else None,
+            delivered_kbps=8 * (counters.up_bytes - prev.counters.up_bytes) / 1000 / window,
+            expected_kbps=None,
+            packets=packets,
+            capacity_kbps=report.available_outgoing_kbps if report else None,
+        )
+
+    def downlink(
+        self, participant_id: str, report: protocol.QualityReport, counters: LinkCounters,
+        now: float,
+    ) -> LinkSample | None:
+        """The downlink sample of a client's report, or ``None`` when nothing was
+        sent to them and nothing arrived (nobody to receive from)."""
+        self._reports[participant_id] = report
+        prev = self._down.get(participant_id)
+        self._down[participant_id] = _Reading(now, counters)
+        if prev is None:
+            return None
+        window = now - prev.at
+        sent = counters.down_bytes - prev.counters.down_bytes
+        if window < MIN_WINDOW or (sent <= 0 and report.packets_received == 0):
+            return None
+        total = report.packets_received + report.packets_lost
+        return LinkSample(
+            at=now,
+            loss=report.packets_lost / total if total else 0.0,
+            jitter_ms=report.jitter_ms,
+            rtt_ms=report.rtt_ms,
+            delivered_kbps=8 * report.bytes_received / report.window_ms,
+            expected_kbps=8 * sent / 1000 / window,
+            packets=report.packets_received,
+        )
+
+
+class LinkMonitor:
+    """Reads a session router's counters and turns them into link commands.
+
+    Args:
+        router: The session's media router (read only).
+    """
+
+    def __init__(self, router: SessionRouter) -> None:
+        self.router = router
+        self.sampler = LinkSampler()
+
+    async def tick(self, wake: Callable[[], object]) -> None:
+        """Calls ``wake`` every :data:`SAMPLE_SECONDS` until cancelled (by the owner)."""
+        while True:
+            await asyncio.sleep(SAMPLE_SECONDS)
+            wake()
+
+    def on_tick(self, participant_ids: Iterable[ParticipantId], now: float) -> list[ReportLink]:
+        """Uplink samples of every participant (every :data:`SAMPLE_SECONDS`)."""
+        out = []
+        for pid in participant_ids:
+            counters = self.router.link_counters(pid)
+            sample = None if counters is None else self.sampler.uplink(pid, counters, now)
+            if sample is not None:
+                out.append(ReportLink(pid, LinkDirection.UPLINK, sample))
+        return out
+
+    def on_report(
+        self, pid: ParticipantId, report: protocol.QualityReport, now: float
+    ) -> list[ReportLink]:
+        """The downlink sample of one client report (empty if there is nothing to score)."""
+        counters = self.router.link_counters(pid)
+        sample = None if counters is None else self.sampler.downlink(pid, report, counters, now)
+        return [] if sample is None else [ReportLink(pid, LinkDirection.DOWNLINK, sample)]
