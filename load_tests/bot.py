@@ -46,6 +46,10 @@ class Bot:
         name: Display name.
         publish: Send synthetic audio+video after joining.
         width, height: Video size when publishing.
+        video_loop_frames: Replay this many encoded frames in a loop instead of
+            encoding live (see :class:`VideoSource`).
+        report_quality: Send a ``quality_report`` every second like the browser does,
+            and stop sending video while the server says the uplink cannot carry it.
     """
 
     ws_url: str
@@ -55,6 +59,8 @@ class Bot:
     width: int = 320
     height: int = 240
     bitrate: int = 400_000
+    video_loop_frames: int = 0
+    report_quality: bool = True
     joined: protocol.Joined | None = None
     participants: dict[str, protocol.ParticipantInfo] = field(default_factory=dict)
     received: list[protocol.AnyServerMessage] = field(default_factory=list)
@@ -74,6 +80,9 @@ class Bot:
         self._answered = asyncio.Event()
         self._offers: asyncio.Queue[protocol.SubscribeOffer] = asyncio.Queue(100)
         self._offer_task: asyncio.Task[None] | None = None
+        self._quality_task: asyncio.Task[None] | None = None
+        self._last_counts = (0, 0, 0)
+        self._stream_packets: dict[int, tuple[int, bool]] = {}
 
     def _config(self) -> RTCConfiguration:
         assert self.joined is not None
@@ -117,11 +126,47 @@ class Bot:
             raise ConnectionError(f"join refused (close code {self.close_code})")
         if self.publish:
             await self._publish()
+        if self.report_quality:
+            self._quality_task = asyncio.create_task(self._report_loop())
         return self.joined
+
+    def received_counts(self) -> tuple[int, int, int, float]:
+        """Packets received, packets lost, payload bytes and the worst jitter (ms) of
+        everything this bot receives (cumulative)."""
+        packets = sum(p.packets for p in self.probes.values())
+        payload = sum(p.byte_count for p in self.probes.values())
+        lost, jitter_ms = 0, 0.0
+        if self._recv_pc is not None:
+            for transceiver in self._recv_pc.getTransceivers():
+                clock = 90_000 if transceiver.kind == "video" else 48_000
+                streams = transceiver.receiver._RTCRtpReceiver__remote_streams  # type: ignore[attr-defined]
+                for ssrc, stream in streams.items():
+                    lost += max(0, stream.packets_lost)
+                    before, was_flowing = self._stream_packets.get(ssrc, (0, False))
+                    flowing = stream.packets_received > before
+                    if flowing and was_flowing:  # stale while paused, jumps on resume
+                        jitter_ms = max(jitter_ms, 1000 * stream.jitter / clock)
+                    self._stream_packets[ssrc] = (stream.packets_received, flowing)
+        return packets, lost, payload, jitter_ms
+
+    async def _report_loop(self, every: float = 1.0) -> None:
+        """Reports what arrived in each window, as the browser client does."""
+        while True:
+            started = time.monotonic()
+            await asyncio.sleep(every)
+            packets, lost, payload, jitter_ms = self.received_counts()
+            last = self._last_counts
+            self._last_counts = (packets, lost, payload)
+            await self.send(protocol.QualityReport(
+                window_ms=round(1000 * (time.monotonic() - started)),
+                packets_received=packets - last[0], packets_lost=max(0, lost - last[1]),
+                bytes_received=payload - last[2], jitter_ms=jitter_ms,
+            ))
 
     async def _publish(self) -> None:
         pc = self._send_pc = RTCPeerConnection(self._config())
-        self.video = VideoSource(self.width, self.height, bitrate=self.bitrate)
+        self.video = VideoSource(self.width, self.height, bitrate=self.bitrate,
+                                 loop_frames=self.video_loop_frames)
         route_keyframe_requests(pc.addTrack(self.video), self.video)
         pc.addTrack(AudioSource())
         await pc.setLocalDescription(await pc.createOffer())
@@ -147,6 +192,9 @@ class Bot:
             self._joined.set()
         elif isinstance(message, protocol.ParticipantJoined | protocol.ParticipantUpdated):
             self.participants[message.participant.participant_id] = message.participant
+            if (self.joined is not None and self.video is not None
+                    and message.participant.participant_id == self.participant_id):
+                self.video.paused = not message.participant.sends_video
         elif isinstance(message, protocol.ParticipantLeft):
             self.participants.pop(message.participant_id, None)
         elif isinstance(message, protocol.PublishAnswer) and self._send_pc is not None:
@@ -200,7 +248,7 @@ class Bot:
                 await self.send(protocol.Leave(id=self.next_id()))
             with contextlib.suppress(Exception):
                 await self._ws.close()
-        for task in (self._offer_task, self._reader):
+        for task in (self._offer_task, self._quality_task, self._reader):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -10,6 +10,7 @@ returns deltas as :class:`LinkSample` values for the pure scorer.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from session_room.commands import ReportLink
 from session_room.ids import ParticipantId
 from session_room.quality import LinkDirection, LinkSample
 from signaling import protocol
+
+logger = logging.getLogger(__name__)
 
 SAMPLE_SECONDS = 2.0
 """How often the relay's view of every uplink is sampled."""
@@ -121,6 +124,7 @@ class LinkMonitor:
             counters = self.router.link_counters(pid)
             sample = None if counters is None else self.sampler.uplink(pid, counters, now)
             if sample is not None:
+                logger.debug("uplink %s %s", pid, sample)
                 out.append(ReportLink(pid, LinkDirection.UPLINK, sample))
         return out
 
@@ -130,4 +134,5 @@ class LinkMonitor:
         """The downlink sample of one client report (empty if there is nothing to score)."""
         counters = self.router.link_counters(pid)
         sample = None if counters is None else self.sampler.downlink(pid, report, counters, now)
+        logger.debug("downlink %s %s %s", pid, report, sample)
         return [] if sample is None else [ReportLink(pid, LinkDirection.DOWNLINK, sample)]

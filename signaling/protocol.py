@@ -192,7 +192,7 @@ class Leave(_Message):
 
 
 class QualityReport(_Message):
-    """What the client received in the last window (from its ``getStats``), every ~2 s.
+    """What the client received in the last window (from its ``getStats``), every ~1 s.
 
     Counts are deltas over the window, summed over every received track.
     """
