@@ -156,7 +156,8 @@ async def test_blocked_media_is_chat_only_and_the_session_still_reaches_them(rig
     sent = time.monotonic()
     await rig.mentor.send(protocol.ChatSend(id="c1", client_message_id="m1",
                                             text="Can you read me?"))
-    await rig.mentor.send(protocol.AgendaAdd(id="a1", title="Plan B", planned_minutes=5))
+    await rig.mentor.send(protocol.AgendaAdd(id="a1", title="Plan B", details="",
+                                                planned_minutes=5))
     await until(lambda: {m["type"] for m in rig.mentee.messages[heard:]}
                 >= {"chat_message", "agenda_changed"}, 5, "chat and agenda reach the mentee")
     delivered = time.monotonic() - sent
