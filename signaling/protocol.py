@@ -113,6 +113,8 @@ class ParticipantInfo(_Message):
     mode_reason: ModeReason = ModeReason.GOOD_LINK
     sends_video: bool = True
     receives_video: bool = True
+    connected: bool = True
+    """False while their connection dropped and their seat is held for a rejoin."""
 
 
 class IceServerInfo(_Message):

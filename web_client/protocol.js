@@ -312,6 +312,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {string} [mode_reason]
  * @property {boolean} [sends_video]
  * @property {boolean} [receives_video]
+ * @property {boolean} [connected]
  */
 /**
  * @typedef {Object} ParticipantJoined
