@@ -9,7 +9,6 @@ with ``setCodecPreferences``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -350,8 +349,7 @@ class SubscribeTransport:
             return
         self._closed = True
         self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await asyncio.wait([self._task])  # a cancel of *our* caller still propagates
         for slot in self.slots:
             slot.subscriber.stop()
         await self.pc.close()

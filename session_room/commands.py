@@ -12,7 +12,9 @@ from session_room.timer import TimerAction
 
 @dataclass(frozen=True, slots=True)
 class Join:
-    """Admit a person (authenticated by the edge) as a new participant."""
+    """Admit a person (authenticated by the edge) as a new participant, or give a
+    disconnected participant of the same identity their held seat back (then
+    ``participant_id`` is unused: the event carries the resumed one)."""
 
     participant_id: ParticipantId
     identity: Identity
@@ -26,6 +28,20 @@ class Leave:
 
     participant_id: ParticipantId
     reason: LeaveReason
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnect:
+    """A participant's connection dropped: hold their seat for a rejoin."""
+
+    participant_id: ParticipantId
+
+
+@dataclass(frozen=True, slots=True)
+class ExpireSeat:
+    """A held seat's grace period ended; if still disconnected, they left."""
+
+    participant_id: ParticipantId
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +87,9 @@ class SetMediaConnected:
 
 
 LinkCommand = ReportLink | ChooseMediaMode | SetMediaConnected
-RoomCommand = Join | Leave | SetMediaState | MarkActive | LinkCommand
+RoomCommand = (
+    Join | Leave | Disconnect | ExpireSeat | SetMediaState | MarkActive | LinkCommand
+)
 
 
 # ----------------------------------------------------------------- the board

@@ -31,6 +31,22 @@ class ParticipantLeft:
 
 
 @dataclass(frozen=True, slots=True)
+class ParticipantDropped:
+    """A participant's connection dropped; their seat is held (``connected`` false)."""
+
+    participant: Participant
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantResumed:
+    """A dropped participant rejoined within the grace period: same seat and id."""
+
+    participant: Participant
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class ParticipantActivated:
     """A participant's media first flowed."""
 
@@ -95,7 +111,8 @@ class NotesEdited:
 
 
 RoomEvent = (
-    ParticipantJoined | ParticipantLeft | ParticipantActivated | MediaStateChanged | LinkChanged
+    ParticipantJoined | ParticipantLeft | ParticipantDropped | ParticipantResumed
+    | ParticipantActivated | MediaStateChanged | LinkChanged
 )
 BoardEvent = AgendaChanged | TimerChanged | ChatPosted | NotesEdited
 Event = RoomEvent | BoardEvent

@@ -23,6 +23,8 @@ class Participant:
         audio_muted: The participant muted their microphone.
         video_muted: The participant turned their camera off.
         link: Connection quality and the media mode it allows.
+        connected: False while their connection dropped and the seat is held for
+            a rejoin (until the grace deadline).
     """
 
     participant_id: ParticipantId
@@ -34,3 +36,4 @@ class Participant:
     audio_muted: bool = False
     video_muted: bool = False
     link: LinkView = LinkView()
+    connected: bool = True

@@ -9,6 +9,8 @@ from session_room.board import SessionBoard
 from session_room.commands import (
     ChooseMediaMode,
     Command,
+    Disconnect,
+    ExpireSeat,
     Join,
     Leave,
     LinkCommand,
@@ -23,11 +25,13 @@ from session_room.events import (
     LinkChanged,
     MediaStateChanged,
     ParticipantActivated,
+    ParticipantDropped,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantResumed,
 )
 from session_room.ids import ParticipantId, SessionId
-from session_room.media_mode import LinkState
+from session_room.media_mode import LinkState, LinkView
 from session_room.participant import Participant
 from session_room.roles import MAX_OBSERVERS, LeaveReason, Role, SessionKind
 
@@ -99,6 +103,8 @@ class SessionRoom:
             return self._join(command, now)
         if isinstance(command, Leave):
             return self._leave(command, now)
+        if isinstance(command, (Disconnect, ExpireSeat)):
+            return self._hold_seat(command, now)
         if isinstance(command, SetMediaState):
             return self._set_media_state(command, now)
         if isinstance(command, MarkActive):
@@ -118,6 +124,12 @@ class SessionRoom:
         if command.participant_id in self._participants:
             raise DomainError(ErrorCode.ALREADY_JOINED, "already joined")
         replaced = [p for p in self._participants.values() if p.identity == command.identity]
+        held = next((p for p in replaced if not p.connected), None)
+        if held is not None:
+            resumed = dataclasses.replace(held, connected=True, link=LinkView())
+            self._participants[held.participant_id] = resumed
+            self._links[held.participant_id] = LinkState(self._recover_after)
+            return [ParticipantResumed(resumed, now)]
         others = [p for p in self._participants.values() if p not in replaced]
         self._check_room_for(command.role, others)
         events: list[Event] = []
@@ -164,6 +176,20 @@ class SessionRoom:
             return []
         return [ParticipantLeft(participant, command.reason, now)]
 
+    def _hold_seat(self, command: Disconnect | ExpireSeat, now: float) -> list[Event]:
+        participant = self._participants.get(command.participant_id)
+        if participant is None:
+            return []
+        if isinstance(command, ExpireSeat):
+            if participant.connected:
+                return []  # they came back in time
+            return self._leave(Leave(participant.participant_id, LeaveReason.DROPPED), now)
+        if not participant.connected:
+            return []
+        dropped = dataclasses.replace(participant, connected=False)
+        self._participants[dropped.participant_id] = dropped
+        return [ParticipantDropped(dropped, now)]
+
     def _set_media_state(self, command: SetMediaState, now: float) -> list[Event]:
         participant = self._require(command.participant_id)
         if not participant.role.publishes:
@@ -192,9 +218,9 @@ class SessionRoom:
     def _link(self, command: LinkCommand, now: float) -> list[Event]:
         if isinstance(command, ChooseMediaMode):
             participant = self._require(command.participant_id)
-        else:  # measurements from the edge may trail a leave: ignore those
+        else:  # measurements from the edge may trail a leave or drop: ignore those
             found = self._participants.get(command.participant_id)
-            if found is None:
+            if found is None or not found.connected:
                 return []
             participant = found
         state = self._links[participant.participant_id]

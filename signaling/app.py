@@ -18,11 +18,11 @@ from signaling.attendance_log import close_lost_intervals
 from signaling.auth import InviteSigner
 from signaling.backends.base import open_store
 from signaling.progress_report import build_progress_router
+from signaling.registry import SessionRegistry
 from signaling.rest import build_router, new_secret
 from signaling.rest_attendance import build_attendance_router
 from signaling.rest_auth import RestAuth
 from signaling.rest_board import build_board_router
-from signaling.service import SessionRegistry
 from signaling.settings import Settings
 from signaling.websocket import SignalingEndpoint
 
@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             protocol.IceServerInfo(urls=s.urls, username=s.username, credential=s.credential)
             for s in settings.ice_servers
         ]
-        registry = SessionRegistry(relay, ice, settings.idle_session_seconds, store)
+        registry = SessionRegistry(relay, ice, settings.idle_session_seconds, store,
+                                   settings.reconnect_grace_seconds)
         state["endpoint"] = SignalingEndpoint(
             store, signer, registry, settings.join_timeout_seconds
         )

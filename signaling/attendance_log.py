@@ -20,8 +20,10 @@ from session_room.events import (
     Event,
     LinkChanged,
     ParticipantActivated,
+    ParticipantDropped,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantResumed,
 )
 from session_room.ids import SessionId
 from session_room.quality import MediaMode, ModeReason
@@ -43,12 +45,14 @@ def entry_for(event: Event) -> AttendanceEntry | None:
         p, link = event.participant, event.participant.link
         return AttendanceEntry(EntryKind.MODE, p.identity, p.participant_id, p.display_name,
                                p.role, event.at, mode=link.mode, mode_reason=link.reason)
-    if isinstance(event, ParticipantJoined):
+    if isinstance(event, (ParticipantJoined, ParticipantResumed)):
         kind, reason = EntryKind.JOINED, None
     elif isinstance(event, ParticipantActivated):
         kind, reason = EntryKind.ACTIVE, None
     elif isinstance(event, ParticipantLeft):
         kind, reason = EntryKind.LEFT, event.reason
+    elif isinstance(event, ParticipantDropped):  # a resume within the grace bridges it
+        kind, reason = EntryKind.LEFT, LeaveReason.DROPPED
     else:
         return None
     p = event.participant

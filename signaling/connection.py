@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from starlette.websockets import WebSocket, WebSocketState
@@ -74,5 +73,4 @@ class Connection:
         """Stops the writer (after it flushes a close) and waits for it."""
         if not self.closed:
             self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._writer
+        await asyncio.wait([self._writer])  # never swallows a cancel of the caller

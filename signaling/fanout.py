@@ -7,8 +7,10 @@ from session_room.events import (
     LinkChanged,
     MediaStateChanged,
     ParticipantActivated,
+    ParticipantDropped,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantResumed,
 )
 from session_room.participant import Participant
 from session_room.room import SessionSpec
@@ -30,6 +32,7 @@ def participant_info(participant: Participant) -> protocol.ParticipantInfo:
         mode_reason=participant.link.reason,
         sends_video=participant.link.sends_video,
         receives_video=participant.link.receives_video,
+        connected=participant.connected,
     )
 
 
@@ -53,6 +56,7 @@ def broadcast_message(event: Event) -> protocol.AnyServerMessage:
         return protocol.ParticipantLeft(
             participant_id=event.participant.participant_id, reason=event.reason
         )
-    if isinstance(event, (MediaStateChanged, ParticipantActivated, LinkChanged)):
+    if isinstance(event, (MediaStateChanged, ParticipantActivated, LinkChanged,
+                          ParticipantDropped, ParticipantResumed)):
         return protocol.ParticipantUpdated(participant=participant_info(event.participant))
     raise TypeError(f"no message for {event!r}")

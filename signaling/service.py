@@ -34,12 +34,14 @@ from session_room.events import (
     Event,
     LinkChanged,
     NotesEdited,
+    ParticipantDropped,
     ParticipantJoined,
     ParticipantLeft,
+    ParticipantResumed,
     RoomEvent,
     TimerChanged,
 )
-from session_room.ids import ParticipantId, SessionId, new_participant_id
+from session_room.ids import ParticipantId, new_participant_id
 from session_room.roles import LeaveReason
 from session_room.room import SessionRoom, SessionSpec
 from signaling import protocol
@@ -106,7 +108,14 @@ class LinkTick:
     """Time to sample every participant's uplink."""
 
 
-InboxItem = JoinRequest | ClientRequest | Disconnected | LinkTick | MediaEvent
+@dataclass(frozen=True, slots=True)
+class SeatExpired:
+    """A dropped participant's held seat reached its grace deadline."""
+
+    participant_id: ParticipantId
+
+
+InboxItem = JoinRequest | ClientRequest | Disconnected | LinkTick | SeatExpired | MediaEvent
 
 
 class SessionWorker:
@@ -114,9 +123,11 @@ class SessionWorker:
 
     def __init__(
         self, spec: SessionSpec, relay: MediaRelay, ice: list[protocol.IceServerInfo],
-        idle_seconds: float, store: SessionStore,
+        idle_seconds: float, store: SessionStore, hold_seconds: float = 30.0,
     ) -> None:
         self.spec = spec
+        self._hold_seconds = hold_seconds
+        self._holds: dict[ParticipantId, asyncio.TimerHandle] = {}
         self.room = SessionRoom(spec)
         self.store = store
         self._notes_appended = 0
@@ -163,8 +174,9 @@ class SessionWorker:
                 lambda: bool(self.connections) and self.submit(LinkTick())))
             while True:
                 timeout = HEARTBEAT_SECONDS if self.connections else self._idle_seconds
-                try:
-                    item = await asyncio.wait_for(self.inbox.get(), timeout)
+                try:  # not wait_for: on 3.11 it can swallow a cancel racing an item
+                    async with asyncio.timeout(timeout):
+                        item = await self.inbox.get()
                 except TimeoutError:
                     if self.connections:
                         await self._heartbeat()
@@ -182,6 +194,8 @@ class SessionWorker:
     async def _shutdown(self) -> None:
         if self._ticker is not None:
             self._ticker.cancel()
+        for hold in self._holds.values():
+            hold.cancel()
         now = time.time()
         with contextlib.suppress(Exception):
             await self._log([ParticipantLeft(p, LeaveReason.SERVER_SHUTDOWN, now)
@@ -201,7 +215,10 @@ class SessionWorker:
                 await self._request(item)
         elif isinstance(item, Disconnected):
             if self.connections.get(item.participant_id) is item.connection:
-                await self._apply(cmd.Leave(item.participant_id, LeaveReason.DROPPED))
+                await self._apply(cmd.Disconnect(item.participant_id))
+        elif isinstance(item, SeatExpired):
+            self._holds.pop(item.participant_id, None)
+            await self._apply(cmd.ExpireSeat(item.participant_id))
         elif isinstance(item, SubscribeOfferReady):
             connection = self.connections.get(ParticipantId(item.participant_id))
             if connection is not None:
@@ -234,6 +251,11 @@ class SessionWorker:
         except DomainError as exc:
             request.result.set_exception(exc)
             return
+        for event in events:
+            if isinstance(event, ParticipantResumed):  # their held seat, same id
+                participant_id = event.participant.participant_id
+                if (hold := self._holds.pop(participant_id, None)) is not None:
+                    hold.cancel()
         try:
             await self._log(events)  # durable before anyone hears of the join
         except Exception as exc:
@@ -309,6 +331,10 @@ class SessionWorker:
             subject = event.participant.participant_id
             if isinstance(event, ParticipantLeft):
                 await self._detach(subject, event.reason)
+            elif isinstance(event, ParticipantDropped):
+                await self._detach(subject, LeaveReason.DROPPED)
+                self._holds[subject] = asyncio.get_running_loop().call_later(
+                    self._hold_seconds, self.submit, SeatExpired(subject))
             elif isinstance(event, LinkChanged):
                 self.router.set_receive_video(subject, event.participant.link.receives_video)
             text = protocol.encode(broadcast_message(event))
@@ -360,41 +386,3 @@ class SessionWorker:
         except MediaError as exc:
             connection.send(protocol.Error(re=message.id, code=ErrorCode(exc.code),
                                            message=exc.message))
-
-
-class SessionRegistry:
-    """Owns the workers of the live sessions on this node."""
-
-    def __init__(self, relay: MediaRelay, ice: list[protocol.IceServerInfo],
-                 idle_seconds: float, store: SessionStore) -> None:
-        self._relay = relay
-        self._store = store
-        self._ice = ice
-        self._idle_seconds = idle_seconds
-        self.workers: dict[SessionId, SessionWorker] = {}
-
-    def worker_for(self, spec: SessionSpec) -> SessionWorker:
-        """Returns the live worker of a session, starting it if needed."""
-        worker = self.workers.get(spec.session_id)
-        if worker is None or not worker.accepting:
-            worker = SessionWorker(spec, self._relay, self._ice, self._idle_seconds,
-                                   self._store)
-            worker.task = asyncio.create_task(self._run(worker), name=spec.session_id)
-            self.workers[spec.session_id] = worker
-        return worker
-
-    async def _run(self, worker: SessionWorker) -> None:
-        try:
-            await worker.run()
-        finally:
-            if self.workers.get(worker.spec.session_id) is worker:
-                del self.workers[worker.spec.session_id]
-
-    async def close(self) -> None:
-        """Stops every worker (participants get ``bye``) and waits for them."""
-        tasks = [w.task for w in self.workers.values() if w.task is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task

@@ -47,5 +47,6 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(default=None, min_length=16)
     """Bearer token for admin reports (program progress); unset: no admin access."""
     reconnect_grace_seconds: float = Field(default=30.0, ge=0, le=600)
-    """A drop followed by a rejoin within this long is one attendance interval."""
+    """A dropped participant's seat is held this long for a rejoin (same participant id,
+    "reconnecting" to the others); a drop and rejoin within it is one attendance interval."""
     """How long an empty session's worker lives before it stops."""

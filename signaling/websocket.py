@@ -16,13 +16,8 @@ from signaling import protocol
 from signaling.auth import InviteError, InviteSigner
 from signaling.backends.base import SessionStore
 from signaling.connection import Connection
-from signaling.service import (
-    ClientRequest,
-    Disconnected,
-    JoinRequest,
-    SessionRegistry,
-    SessionWorker,
-)
+from signaling.registry import SessionRegistry
+from signaling.service import ClientRequest, Disconnected, JoinRequest, SessionWorker
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from session_room import (
     SetMediaState,
     capacity_for,
 )
-from session_room.commands import ChooseMediaMode, ReportLink
-from session_room.events import LinkChanged
+from session_room.commands import ChooseMediaMode, Disconnect, ExpireSeat, ReportLink
+from session_room.events import LinkChanged, ParticipantDropped, ParticipantResumed
 from session_room.quality import LinkDirection, LinkSample, MediaMode, ModeReason
 
 NOW = 1_800_000_000.0
@@ -173,3 +173,29 @@ def test_a_chosen_mode_needs_a_participant_and_sticks() -> None:
     assert r.handle(ReportLink(pid, LinkDirection.UPLINK, good), NOW + 30) == []
     with pytest.raises(DomainError):
         r.handle(ChooseMediaMode(ParticipantId("PA_x"), None), NOW)
+
+
+def test_a_dropped_participant_keeps_the_seat_and_id_when_rejoining_in_time() -> None:
+    r = room()
+    join(r, 1, Role.MENTOR)
+    join(r, 2, Role.MENTEE)
+    pid = ParticipantId("PA_2")
+    dropped = r.handle(Disconnect(pid), NOW + 10)
+    assert isinstance(dropped[0], ParticipantDropped) and not dropped[0].participant.connected
+    with pytest.raises(DomainError):  # the seat is held: nobody else takes it
+        join(r, 3, Role.MENTEE)
+    events = join(r, 4, Role.MENTEE, identity="ID_2")
+    assert len(events) == 1 and isinstance(events[0], ParticipantResumed)
+    assert events[0].participant.participant_id == pid and events[0].participant.connected
+    assert r.handle(ExpireSeat(pid), NOW + 40) == []  # back in time: nothing expires
+
+
+def test_a_held_seat_expires_into_a_dropped_leave() -> None:
+    r = room()
+    join(r, 2, Role.MENTEE)
+    pid = ParticipantId("PA_2")
+    r.handle(Disconnect(pid), NOW + 10)
+    assert r.handle(Disconnect(pid), NOW + 11) == []
+    events = r.handle(ExpireSeat(pid), NOW + 40)
+    assert isinstance(events[0], ParticipantLeft) and events[0].reason is LeaveReason.DROPPED
+    assert r.get(pid) is None
