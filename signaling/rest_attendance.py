@@ -25,6 +25,10 @@ CSV_COLUMNS = [
     "left_reason",
     "seconds_present",
     "reconnects",
+    "seconds_video",
+    "seconds_audio_only",
+    "seconds_chat_only",
+    "mode_changes",
 ]
 
 
@@ -41,8 +45,9 @@ def build_attendance_router(store: SessionStore, auth: RestAuth, grace: float) -
 
     @router.get("/sessions/{session_id}/attendance")
     async def attendance(session_id: str, authorization: Authorization = "") -> dict[str, Any]:
-        """Who attended: join, first media, leave and reason, time present, reconnects;
-        the session's scheduled and actual start, length and mentor-mentee time together."""
+        """Who attended: join, first media, leave and reason, time present, reconnects,
+        time in each media mode and every mode change with its reason; the session's
+        scheduled and actual start, length and mentor-mentee time together."""
         return await report_for(session_id, authorization)
 
     @router.get(
@@ -55,7 +60,15 @@ def build_attendance_router(store: SessionStore, auth: RestAuth, grace: float) -
     ) -> PlainTextResponse:
         """The same people as CSV (cells that look like formulas are escaped)."""
         report = await report_for(session_id, authorization)
-        rows = [[person[c] for c in CSV_COLUMNS] for person in report["people"]]
+        rows = [[_cell(person, c) for c in CSV_COLUMNS] for person in report["people"]]
         return csv_response(CSV_COLUMNS, rows, f"{session_id}-attendance.csv")
 
     return router
+
+
+def _cell(person: dict[str, Any], column: str) -> object:
+    if column.startswith("seconds_") and column != "seconds_present":
+        return person["seconds_by_mode"][column.removeprefix("seconds_")]
+    if column == "mode_changes":  # "time mode (reason)" separated by "; "
+        return "; ".join(f"{c['at']} {c['mode']} ({c['reason']})" for c in person[column])
+    return person[column]

@@ -1,0 +1,47 @@
+"""Counters and client reports become link samples: deltas, windows, nothing to score."""
+
+from __future__ import annotations
+
+from media.events import LinkCounters
+from signaling import protocol
+from signaling.link_sampler import LinkSampler
+
+
+def report(received: int, lost: int, payload: int = 10_000) -> protocol.QualityReport:
+    return protocol.QualityReport(window_ms=1000, packets_received=received,
+                                  packets_lost=lost, bytes_received=payload, jitter_ms=4.0,
+                                  available_outgoing_kbps=120.0)
+
+
+def test_an_uplink_sample_is_the_delta_between_two_readings() -> None:
+    sampler = LinkSampler()
+    assert sampler.uplink("p", LinkCounters(100, 0, 3.0, 10_000, True), 10.0) is None
+    sample = sampler.uplink("p", LinkCounters(180, 20, 3.0, 60_000, True), 12.0)
+    assert sample is not None
+    assert (sample.packets, sample.loss, sample.delivered_kbps) == (80, 0.2, 200.0)
+
+
+def test_an_uplink_sample_uses_the_senders_own_capacity_estimate() -> None:
+    sampler = LinkSampler()
+    sampler.uplink("p", LinkCounters(100, 0, 3.0, 10_000, True), 10.0)
+    sampler.downlink("p", report(50, 0), LinkCounters(down_bytes=1), 10.5)
+    sample = sampler.uplink("p", LinkCounters(200, 0, 3.0, 20_000, True), 12.0)
+    assert sample is not None and sample.capacity_kbps == 120.0
+
+
+def test_nothing_published_or_nothing_sent_is_not_scored() -> None:
+    sampler = LinkSampler()
+    sampler.uplink("p", LinkCounters(publishing=False), 10.0)
+    assert sampler.uplink("p", LinkCounters(publishing=False), 12.0) is None
+    sampler.downlink("p", report(0, 0, 0), LinkCounters(down_bytes=500), 10.0)
+    assert sampler.downlink("p", report(0, 0, 0), LinkCounters(down_bytes=500), 11.0) is None
+
+
+def test_a_downlink_sample_compares_what_arrived_with_what_the_relay_sent() -> None:
+    sampler = LinkSampler()
+    sampler.downlink("p", report(0, 0), LinkCounters(down_bytes=0), 10.0)
+    sample = sampler.downlink("p", report(75, 25, 12_500), LinkCounters(down_bytes=50_000), 11.0)
+    assert sample is not None
+    assert (sample.loss, sample.delivered_kbps, sample.expected_kbps) == (0.25, 100.0, 400.0)
+    sampler.forget("p")
+    assert sampler.downlink("p", report(1, 0), LinkCounters(down_bytes=60_000), 12.0) is None
