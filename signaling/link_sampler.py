@@ -54,7 +54,8 @@ class LinkSampler:
         too short a window, or nothing published)."""
         prev = self._up.get(participant_id)
         self._up[participant_id] = _Reading(now, counters)
-        if prev is None or not counters.publishing or not prev.counters.publishing:
+        if (prev is None or not counters.publishing or not prev.counters.publishing
+                or counters.up_packets < prev.counters.up_packets):  # < : a new connection
             return None
         window = now - prev.at
         if window < MIN_WINDOW:
@@ -95,7 +96,7 @@ class LinkSampler:
             jitter_ms=report.jitter_ms,
             rtt_ms=report.rtt_ms,
             delivered_kbps=8 * report.bytes_received / report.window_ms,
-            expected_kbps=8 * sent / 1000 / window,
+            expected_kbps=8 * sent / 1000 / window if sent >= 0 else None,  # < 0: restarted
             packets=report.packets_received,
         )
 

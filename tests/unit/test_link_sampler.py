@@ -45,3 +45,18 @@ def test_a_downlink_sample_compares_what_arrived_with_what_the_relay_sent() -> N
     assert (sample.loss, sample.delivered_kbps, sample.expected_kbps) == (0.25, 100.0, 400.0)
     sampler.forget("p")
     assert sampler.downlink("p", report(1, 0), LinkCounters(down_bytes=60_000), 12.0) is None
+
+
+def test_a_restarted_receive_connection_does_not_look_like_a_negative_bitrate() -> None:
+    sampler = LinkSampler()
+    sampler.downlink("p", report(50, 0), LinkCounters(down_bytes=90_000), 10.0)
+    sample = sampler.downlink("p", report(50, 0), LinkCounters(down_bytes=1_000), 11.0)
+    assert sample is not None and sample.expected_kbps is None
+
+
+def test_a_new_publish_connection_starts_a_new_reading_instead_of_a_lost_sample() -> None:
+    sampler = LinkSampler()
+    sampler.uplink("p", LinkCounters(5_000, 0, 3.0, 900_000, True), 10.0)
+    assert sampler.uplink("p", LinkCounters(90, 0, 3.0, 9_000, True), 12.0) is None
+    sample = sampler.uplink("p", LinkCounters(190, 0, 3.0, 19_000, True), 14.0)
+    assert sample is not None and sample.packets == 100
