@@ -139,8 +139,12 @@ class Bot:
         if self._recv_pc is not None:
             for transceiver in self._recv_pc.getTransceivers():
                 clock = 90_000 if transceiver.kind == "video" else 48_000
-                streams = transceiver.receiver._RTCRtpReceiver__remote_streams  # type: ignore[attr-defined]
+                receiver = transceiver.receiver
+                streams = receiver._RTCRtpReceiver__remote_streams  # type: ignore[attr-defined]
+                rtx = set(receiver._RTCRtpReceiver__rtx_ssrc)  # type: ignore[attr-defined]
                 for ssrc, stream in streams.items():
+                    if ssrc in rtx:  # retransmissions: counted before unwrapping
+                        continue
                     lost += max(0, stream.packets_lost)
                     before, was_flowing = self._stream_packets.get(ssrc, (0, False))
                     flowing = stream.packets_received > before

@@ -16,7 +16,8 @@ pyproject.toml); ``tests/unit/test_aiortc_internals.py`` fails if they change:
   (the stock one sets an encoder flag that the passthrough path ignores).
 * ``RTCRtpReceiver._RTCRtpReceiver__remote_streams``: per-SSRC ``StreamStatistics``
   (packets received and lost, jitter in clock units) that ``getStats`` reports;
-  read synchronously for the uplink quality sampler.
+  read synchronously for the uplink quality sampler, leaving out the SSRCs in
+  ``RTCRtpReceiver._RTCRtpReceiver__rtx_ssrc`` (retransmission streams).
 * ``aioice.ice.get_host_addresses``: looked up at call time by
   ``Connection.gather_candidates``; replaced to gather host candidates only on the
   configured addresses (e.g. 127.0.0.1 in tests, which aioice skips by default).
@@ -32,9 +33,11 @@ import aioice.ice
 from aiortc import RTCRtpReceiver, RTCRtpSender
 
 from media.assembler import DEFAULT_GAP_TIMEOUT, AssembledFrame, FrameAssembler
+from media.events import StreamCounters
 
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
 _STREAMS_ATTR = "_RTCRtpReceiver__remote_streams"
+_RTX_ATTR = "_RTCRtpReceiver__rtx_ssrc"
 _ORIGINAL_GET_HOST_ADDRESSES = aioice.ice.get_host_addresses
 
 
@@ -100,16 +103,18 @@ async def send_keyframe_request(receiver: RTCRtpReceiver, buffer: PassthroughBuf
         await receiver._send_rtcp_pli(buffer.ssrc)
 
 
-def receiver_counters(receiver: RTCRtpReceiver, clock_rate: int) -> tuple[int, int, float]:
-    """Packets received, packets lost and jitter (ms) of a receiver, summed over its
-    streams (what ``getStats`` would report as inbound-rtp), without awaiting."""
-    received = lost = 0
-    jitter_ms = 0.0
-    for stream in getattr(receiver, _STREAMS_ATTR, {}).values():
-        received += stream.packets_received
-        lost += max(0, stream.packets_lost)
-        jitter_ms = max(jitter_ms, 1000.0 * stream.jitter / clock_rate)
-    return received, lost, jitter_ms
+def receiver_streams(receiver: RTCRtpReceiver, clock_rate: int) -> list[StreamCounters]:
+    """The counters ``getStats`` would report per inbound stream of a receiver, read
+    without awaiting. Retransmission (RTX) streams are left out: aiortc counts them
+    before unwrapping, and a browser's bandwidth-probing padding on them has
+    timestamps unrelated to playback (its "jitter" reads as minutes)."""
+    rtx = set(getattr(receiver, _RTX_ATTR, {}))
+    return [
+        StreamCounters(ssrc, stream.packets_received, max(0, stream.packets_lost),
+                       1000.0 * stream.jitter / clock_rate)
+        for ssrc, stream in getattr(receiver, _STREAMS_ATTR, {}).items()
+        if ssrc not in rtx
+    ]
 
 
 def route_keyframe_requests(sender: RTCRtpSender, callback: Callable[[], None]) -> None:

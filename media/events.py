@@ -57,24 +57,47 @@ class TransportConnected:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamCounters:
+    """Cumulative counters of one received RTP stream (one SSRC; never an RTX stream).
+
+    Attributes:
+        ssrc: The stream.
+        packets: Packets received.
+        lost: Packets that never arrived (sequence gaps).
+        jitter_ms: RFC 3550 interarrival jitter (stale while the stream is paused).
+    """
+
+    ssrc: int
+    packets: int
+    lost: int
+    jitter_ms: float
+
+
+@dataclass(frozen=True, slots=True)
 class LinkCounters:
     """Cumulative counters of one participant's media, as the relay sees them.
 
     Attributes:
-        up_packets: RTP packets received from them (all their tracks).
-        up_lost: Packets they sent that never arrived (sequence gaps).
-        up_jitter_ms: The worst interarrival jitter of their tracks.
+        up_streams: The media streams received from them (RTX excluded).
         up_bytes: Media payload bytes received from them.
         publishing: Whether they have a publish connection with tracks.
         down_bytes: Media payload bytes forwarded to them.
     """
 
-    up_packets: int = 0
-    up_lost: int = 0
-    up_jitter_ms: float = 0.0
+    up_streams: tuple[StreamCounters, ...] = ()
     up_bytes: int = 0
     publishing: bool = False
     down_bytes: int = 0
+
+    @property
+    def up_packets(self) -> int:
+        """Packets received from them, all streams."""
+        return sum(s.packets for s in self.up_streams)
+
+    @property
+    def up_lost(self) -> int:
+        """Packets of theirs lost on the way, all streams."""
+        return sum(s.lost for s in self.up_streams)
 
 
 MediaEvent = SubscribeOfferReady | MediaFlowing | TransportFailed | TransportConnected

@@ -124,13 +124,8 @@ class SessionRouter:
         member = self._members.get(participant_id)
         if member is None:
             return None
-        received, lost, jitter_ms = (
-            member.publish.counters() if member.publish is not None else (0, 0, 0.0)
-        )
         return LinkCounters(
-            up_packets=received,
-            up_lost=lost,
-            up_jitter_ms=jitter_ms,
+            up_streams=tuple(member.publish.streams()) if member.publish is not None else (),
             up_bytes=sum(p.bytes_in for p in member.publishers),
             publishing=bool(member.publishers),
             down_bytes=member.subscribe.bytes_out(),

@@ -29,6 +29,7 @@ from media.events import (
     Direction,
     MediaError,
     MediaEvent,
+    StreamCounters,
     SubscribeOfferReady,
     TrackSlot,
     TransportConnected,
@@ -126,7 +127,6 @@ class PublishTransport:
         self._emit = emit
         self._gap_timeout = gap_timeout
         self._closed = False
-        self._last_received: dict[str, tuple[int, bool]] = {}
         self.pc.on("track", self._on_track)
         self.pc.on("connectionstatechange", self._on_state)
 
@@ -151,23 +151,13 @@ class PublishTransport:
     def _on_state(self) -> None:
         _report_state(self.pc, self._closed, self.participant_id, Direction.PUBLISH, self._emit)
 
-    def counters(self) -> tuple[int, int, float]:
-        """Packets received and lost so far, and the worst jitter (ms) of the tracks
-        that received packets since the previous call and the one before (a paused
-        track's jitter is stale, and its first packets after a pause make RFC 3550's
-        estimate jump by a sixteenth of the pause)."""
-        received = lost = 0
-        jitter_ms = 0.0
+    def streams(self) -> list[StreamCounters]:
+        """Cumulative counters of every media stream received on this connection."""
+        out: list[StreamCounters] = []
         for transceiver in self.pc.getTransceivers():
             clock = 90_000 if transceiver.kind == "video" else 48_000
-            r, lo, j = aiortc_internals.receiver_counters(transceiver.receiver, clock)
-            before, was_flowing = self._last_received.get(transceiver.kind, (0, False))
-            flowing = r > before
-            if flowing and was_flowing:  # right after a pause the estimate jumps
-                jitter_ms = max(jitter_ms, j)
-            self._last_received[transceiver.kind] = (r, flowing)
-            received, lost = received + r, lost + lo
-        return received, lost, jitter_ms
+            out += aiortc_internals.receiver_streams(transceiver.receiver, clock)
+        return out
 
     async def accept_offer(self, sdp: str) -> str:
         """Applies the client's offer and returns the answer SDP.

@@ -43,11 +43,24 @@ class LinkSampler:
         self._up: dict[str, _Reading] = {}
         self._down: dict[str, _Reading] = {}
         self._reports: dict[str, protocol.QualityReport] = {}
+        self._flowing: dict[str, dict[int, bool]] = {}
+        self._last_window: dict[str, tuple[float, float, float, float]] = {}
 
     def forget(self, participant_id: str) -> None:
         """Drops a participant's readings (they left)."""
-        for table in (self._up, self._down, self._reports):
+        for table in (self._up, self._down, self._reports, self._flowing, self._last_window):
             table.pop(participant_id, None)
+
+    def _jitter(self, participant_id: str, now: LinkCounters, before: LinkCounters) -> float:
+        """The worst jitter of the streams that flowed in this window and the previous
+        one: a paused stream's estimate is stale, and its first packets after a pause
+        make RFC 3550's estimate jump by a sixteenth of the pause."""
+        previous = {s.ssrc: s.packets for s in before.up_streams}
+        was_flowing = self._flowing.get(participant_id, {})
+        flowing = {s.ssrc: s.packets > previous.get(s.ssrc, s.packets) for s in now.up_streams}
+        self._flowing[participant_id] = flowing
+        return max((s.jitter_ms for s in now.up_streams
+                    if flowing[s.ssrc] and was_flowing.get(s.ssrc, False)), default=0.0)
 
     def uplink(self, participant_id: str, counters: LinkCounters, now: float) -> LinkSample | None:
         """The uplink sample since the previous reading, or ``None`` (first reading,
@@ -66,7 +79,7 @@ class LinkSampler:
         return LinkSample(
             at=now,
             loss=lost / (packets + lost) if packets + lost else 0.0,
-            jitter_ms=counters.up_jitter_ms,
+            jitter_ms=self._jitter(participant_id, counters, prev.counters),
             rtt_ms=report.rtt_ms if report else None,
             delivered_kbps=8 * (counters.up_bytes - prev.counters.up_bytes) / 1000 / window,
             expected_kbps=None,
@@ -90,13 +103,20 @@ class LinkSampler:
         if window < MIN_WINDOW or (sent <= 0 and report.packets_received == 0):
             return None
         total = report.packets_received + report.packets_lost
+        # delivered vs expected over this and the previous window: the browser's
+        # window and the relay's (between report arrivals) do not line up exactly
+        here = (8 * report.bytes_received, report.window_ms, 8 * max(sent, 0), window * 1000)
+        last = self._last_window.get(participant_id, (0.0, 0.0, 0.0, 0.0))
+        self._last_window[participant_id] = here
+        delivered_bits, delivered_ms, sent_bits, sent_ms = (
+            a + b for a, b in zip(here, last, strict=True))
         return LinkSample(
             at=now,
             loss=report.packets_lost / total if total else 0.0,
             jitter_ms=report.jitter_ms,
             rtt_ms=report.rtt_ms,
-            delivered_kbps=8 * report.bytes_received / report.window_ms,
-            expected_kbps=8 * sent / 1000 / window if sent >= 0 else None,  # < 0: restarted
+            delivered_kbps=delivered_bits / delivered_ms,
+            expected_kbps=sent_bits / sent_ms if sent >= 0 else None,  # < 0: restarted
             packets=report.packets_received,
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from media.events import LinkCounters
+from media.events import LinkCounters, StreamCounters
 from signaling import protocol
 from signaling.link_sampler import LinkSampler
 
@@ -13,19 +13,23 @@ def report(received: int, lost: int, payload: int = 10_000) -> protocol.QualityR
                                   available_outgoing_kbps=120.0)
 
 
+def up(packets: int, lost: int, payload: int, jitter: float = 3.0) -> LinkCounters:
+    return LinkCounters((StreamCounters(1, packets, lost, jitter),), payload, True)
+
+
 def test_an_uplink_sample_is_the_delta_between_two_readings() -> None:
     sampler = LinkSampler()
-    assert sampler.uplink("p", LinkCounters(100, 0, 3.0, 10_000, True), 10.0) is None
-    sample = sampler.uplink("p", LinkCounters(180, 20, 3.0, 60_000, True), 12.0)
+    assert sampler.uplink("p", up(100, 0, 10_000), 10.0) is None
+    sample = sampler.uplink("p", up(180, 20, 60_000), 12.0)
     assert sample is not None
     assert (sample.packets, sample.loss, sample.delivered_kbps) == (80, 0.2, 200.0)
 
 
 def test_an_uplink_sample_uses_the_senders_own_capacity_estimate() -> None:
     sampler = LinkSampler()
-    sampler.uplink("p", LinkCounters(100, 0, 3.0, 10_000, True), 10.0)
+    sampler.uplink("p", up(100, 0, 10_000), 10.0)
     sampler.downlink("p", report(50, 0), LinkCounters(down_bytes=1), 10.5)
-    sample = sampler.uplink("p", LinkCounters(200, 0, 3.0, 20_000, True), 12.0)
+    sample = sampler.uplink("p", up(200, 0, 20_000), 12.0)
     assert sample is not None and sample.capacity_kbps == 120.0
 
 
@@ -56,7 +60,32 @@ def test_a_restarted_receive_connection_does_not_look_like_a_negative_bitrate() 
 
 def test_a_new_publish_connection_starts_a_new_reading_instead_of_a_lost_sample() -> None:
     sampler = LinkSampler()
-    sampler.uplink("p", LinkCounters(5_000, 0, 3.0, 900_000, True), 10.0)
-    assert sampler.uplink("p", LinkCounters(90, 0, 3.0, 9_000, True), 12.0) is None
-    sample = sampler.uplink("p", LinkCounters(190, 0, 3.0, 19_000, True), 14.0)
+    sampler.uplink("p", up(5_000, 0, 900_000), 10.0)
+    assert sampler.uplink("p", up(90, 0, 9_000), 12.0) is None
+    sample = sampler.uplink("p", up(190, 0, 19_000), 14.0)
     assert sample is not None and sample.packets == 100
+
+
+def test_jitter_counts_only_for_streams_that_kept_flowing() -> None:
+    sampler = LinkSampler()
+    video, audio = 1, 2
+
+    def reading(v_packets: int, v_jitter: float) -> LinkCounters:
+        return LinkCounters((StreamCounters(video, v_packets, 0, v_jitter),
+                             StreamCounters(audio, v_packets, 0, 5.0)), 1000, True)
+
+    sampler.uplink("p", reading(100, 5.0), 0.0)
+    sampler.uplink("p", reading(100, 5.0), 2.0)  # video paused (audio too, here)
+    resumed = sampler.uplink("p", reading(200, 900.0), 4.0)  # the estimate jumps on resume
+    assert resumed is not None and resumed.jitter_ms == 0.0
+    steady = sampler.uplink("p", reading(300, 20.0), 6.0)
+    assert steady is not None and steady.jitter_ms == 20.0
+
+
+def test_the_delivered_ratio_spans_two_windows_so_misaligned_windows_do_not_read_as_poor() -> None:
+    sampler = LinkSampler()
+    sampler.downlink("p", report(100, 0, 50_000), LinkCounters(down_bytes=0), 10.0)
+    first = sampler.downlink("p", report(100, 0, 10_000), LinkCounters(down_bytes=50_000), 11.0)
+    second = sampler.downlink("p", report(100, 0, 90_000), LinkCounters(down_bytes=100_000), 12.0)
+    assert first is not None and second is not None
+    assert second.delivered_kbps == second.expected_kbps == 400.0
