@@ -159,6 +159,32 @@ export class Publisher {
     this.pc = new RTCPeerConnection(config);
     this.stream = stream;
     this.codecs = codecs;
+    /** @type {{audio: RTCRtpSender|null, video: RTCRtpSender|null}} */
+    this.senders = { audio: null, video: null };
+    /** Whether each kind is sent (false: the sender carries no track, no renegotiation). */
+    this.sending = { audio: true, video: true };
+  }
+
+  /**
+   * Starts or stops sending one kind by swapping the sender's track (the camera or
+   * microphone keeps running for the preview; the transceiver stays negotiated).
+   * @param {'audio'|'video'} kind
+   * @param {boolean} on
+   * @returns {Promise<void>}
+   */
+  async setSending(kind, on) {
+    this.sending[kind] = on;
+    const sender = this.senders[kind];
+    if (!sender || this.pc.signalingState === 'closed') return;
+    const local = kind === 'audio' ? this.stream.getAudioTracks()[0] : this.stream.getVideoTracks()[0];
+    const track = on ? local ?? null : null;
+    if (sender.track === track) return;
+    try {
+      await sender.replaceTrack(track);
+    } catch (error) {
+      const state = /** @type {string} */ (this.pc.signalingState); // it may have closed meanwhile
+      if (state !== 'closed') console.warn('[mentor-rooms] replaceTrack failed', error);
+    }
   }
 
   /**
@@ -172,11 +198,15 @@ export class Publisher {
     if (audio) {
       const transceiver = this.pc.addTransceiver(audio, { direction: 'sendonly', streams: [this.stream] });
       preferCodec(transceiver, 'audio', this.codecs.audio ?? 'opus');
+      this.senders.audio = transceiver.sender;
     }
     if (video) {
       const transceiver = this.pc.addTransceiver(video, { direction: 'sendonly', streams: [this.stream] });
       preferCodec(transceiver, 'video', this.codecs.video ?? 'VP8');
+      this.senders.video = transceiver.sender;
     }
+    if (!this.sending.audio) await this.setSending('audio', false);
+    if (!this.sending.video) await this.setSending('video', false);
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
     await waitForIceGathering(this.pc);
@@ -196,6 +226,16 @@ export class Publisher {
   close() {
     this.pc.close();
   }
+}
+
+/**
+ * The DTLS fingerprint of an SDP: it names the server's connection (a new receive
+ * connection after a media restart has a new certificate).
+ * @param {string} sdp
+ * @returns {string}
+ */
+export function sdpFingerprint(sdp) {
+  return /^a=fingerprint:(.+)$/mu.exec(sdp)?.[1]?.trim() ?? '';
 }
 
 /**
@@ -221,6 +261,8 @@ export class Subscriber {
     /** @type {Promise<void>} Offers are applied strictly one at a time. */
     this.queue = Promise.resolve();
     this.closed = false;
+    /** Fingerprint of the server connection this one answers ('' until the first offer). */
+    this.fingerprint = '';
   }
 
   /**
@@ -229,6 +271,7 @@ export class Subscriber {
    * @returns {Promise<void>} Settles when this offer has been handled.
    */
   handleOffer(offer) {
+    if (!this.fingerprint) this.fingerprint = sdpFingerprint(offer.sdp);
     this.queue = this.queue.then(() => this.apply(offer)).catch((error) => {
       if (this.closed) return;
       if (!/^m=/mu.test(offer.sdp)) {

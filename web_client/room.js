@@ -12,6 +12,7 @@ import { peerConfig } from './media_client.js';
 import { explainClose, explainJoinError } from './messages.js';
 import { setupFeedback } from './feedback.js';
 import { PreJoin } from './prejoin.js';
+import { RoomLink } from './room_link.js';
 import { RoomMedia } from './room_media.js';
 import { Reconnector, isDrop } from './reconnect.js';
 import { CloseCode, ErrorCode, LeaveReason, PROTOCOL_VERSION, Role } from './protocol.js';
@@ -62,6 +63,7 @@ const media = new RoomMedia({
   notify: (message, sticky) => showNotice(message, { sticky }),
   grid: app.grid,
 });
+const link = new RoomLink(media, app.grid, () => app.phase === 'joined' && app.client?.isOpen === true);
 const board = new Board(app.clock, { token: () => app.token, sessionId: () => app.sessionId });
 const reconnector = new Reconnector({
   attempt: () => void connect(),
@@ -100,8 +102,9 @@ function teardown(options = {}) {
   if (!options.keepSocket) app.client?.close();
 }
 
-/** Closes both PeerConnections and the remote tiles. */
+/** Closes both PeerConnections and the remote tiles; stops quality reports and media recovery. */
 function closePeers() {
+  link.stop();
   media.close();
 }
 
@@ -139,7 +142,7 @@ async function connect() {
     .on('participant_joined', (msg) => upsertParticipant(msg.participant, true))
     .on('participant_updated', (msg) => upsertParticipant(msg.participant, false))
     .on('participant_left', (msg) => removeParticipant(msg.participant_id, msg.reason))
-    .on('publish_answer', (msg) => media.acceptPublishAnswer(msg.sdp))
+    .on('publish_answer', (msg) => media.acceptPublishAnswer(msg))
     .on('subscribe_offer', (msg) => media.handleSubscribeOffer(msg))
     .on('error', onServerError)
     .on('bye', onBye)
@@ -201,19 +204,13 @@ function onJoined(msg) {
   renderList();
   renderOwnControls();
   if (publishing && (app.audioMuted || app.videoMuted)) sendMediaState();
-  if (publishing && app.stream && app.stream.getTracks().length > 0) void publish(app.stream, msg);
+  if (publishing && app.stream && app.stream.getTracks().length > 0) {
+    void media.publish(app.stream, msg.codecs ?? {}).then((error) => { if (error) app.error = error; });
+  }
+  link.joined(msg.you);
   app.clock.start(msg.server_time);
   board.joined(msg, rejoin);
   announce(rejoin ? 'Reconnected.' : `You joined ${msg.session.title}.`);
-}
-
-/**
- * @param {MediaStream} stream
- * @param {Joined} msg
- */
-async function publish(stream, msg) {
-  const error = await media.publish(stream, msg.codecs ?? {});
-  if (error) app.error = error;
 }
 
 // ------------------------------------------------------------------ roster
@@ -227,6 +224,7 @@ function upsertParticipant(participant, isNew) {
   if (participant.participant_id === app.self?.participant_id) {
     app.self = { ...participant, audio_muted: app.audioMuted, video_muted: app.videoMuted };
     app.selfTile?.update(app.self);
+    link.selfUpdated(app.self);
     renderList();
     return;
   }
@@ -362,10 +360,11 @@ function main() {
     subscriber: () => media.subscriber,
     grid: app.grid,
     board: () => board.snapshot(),
+    link: () => link,
   });
   byId('error-action').addEventListener('click', () => window.location.reload());
   byId('rejoin-button').addEventListener('click', () => window.location.reload());
-  byId('notice-close').addEventListener('click', hideNotice);
+  byId('notice-close').addEventListener('click', () => hideNotice());
   byId('toggle-mic').addEventListener('click', () => toggle('audio'));
   byId('toggle-camera').addEventListener('click', () => toggle('video'));
   byId('leave-button').addEventListener('click', leave);

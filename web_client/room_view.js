@@ -10,6 +10,7 @@ import { SessionKind } from './protocol.js';
 
 const NOTICE_MS = 6000;
 let noticeTimer = 0;
+let noticeKey = '';
 
 /**
  * Shows exactly one of the main screens.
@@ -51,21 +52,34 @@ export function showLeftScreen(heading, message, canRejoin) {
 }
 
 /**
- * Shows a transient notice (errors that do not end the session).
+ * Shows a transient notice (errors that do not end the session, media mode changes).
  * @param {string} message
- * @param {{sticky?: boolean}} [options] Sticky notices stay until replaced or closed.
+ * @param {{sticky?: boolean, key?: string}} [options] Sticky notices stay until replaced
+ *   or closed; `key` names the notice so that its owner can clear only its own.
  */
 export function showNotice(message, options = {}) {
   const notice = byId('notice');
   byId('notice-text').textContent = message;
   notice.hidden = false;
+  noticeKey = options.key ?? '';
   window.clearTimeout(noticeTimer);
-  if (!options.sticky) noticeTimer = window.setTimeout(hideNotice, NOTICE_MS);
+  if (!options.sticky) noticeTimer = window.setTimeout(() => hideNotice(), NOTICE_MS);
 }
 
-export function hideNotice() {
+/**
+ * Hides the notice.
+ * @param {string} [key] Only if the notice showing was shown with this key.
+ */
+export function hideNotice(key) {
+  if (key !== undefined && key !== noticeKey) return;
   window.clearTimeout(noticeTimer);
   byId('notice').hidden = true;
+  noticeKey = '';
+}
+
+/** @returns {string} The text of the notice showing ('' when none). */
+export function noticeText() {
+  return byId('notice').hidden ? '' : byId('notice-text').textContent ?? '';
 }
 
 /**

@@ -1,12 +1,17 @@
 // @ts-check
 /**
- * `window.mentorRooms`: a small read-only view of the room for end-to-end tests.
+ * `window.mentorRooms`: a small read-only view of the room for end-to-end tests
+ * (and `restartMedia()`, which rebuilds the media as a failure would).
  */
+
+import { linkOf } from './link_view.js';
+import { noticeText } from './room_view.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./media_client.js').Subscriber} Subscriber */
 /** @typedef {import('./tiles.js').TileGrid} TileGrid */
 /** @typedef {import('./board.js').BoardSnapshot} BoardSnapshot */
+/** @typedef {import('./room_link.js').RoomLink} RoomLink */
 
 /**
  * A remote participant's reception.
@@ -28,6 +33,7 @@
  * @property {TileGrid} grid
  * @property {() => BoardSnapshot} board Agenda, timer (remaining time computed now from
  *   the server state and clock offset), chat, notes text, clock offset, rejoin count.
+ * @property {() => RoomLink} link Our link: quality reports, media mode, media recovery.
  */
 
 /**
@@ -68,18 +74,24 @@ export function installTestHook(source) {
     state: () => ({
       phase: source.phase(),
       self_id: source.selfId(),
+      self_link: source.selfId() ? source.link().snapshot() : null,
       participants: Array.from(source.participants(), (p) => ({
         participant_id: p.participant_id,
         display_name: p.display_name,
         role: p.role,
         audio_muted: Boolean(p.audio_muted),
         video_muted: Boolean(p.video_muted),
+        ...linkOf(p),
+        connected: p.connected ?? true,
       })),
       error: source.error(),
       tiles: source.grid.ids(),
+      notice: noticeText(),
+      quality_reports_sent: source.link().reporter.sent,
     }),
     remoteStats: () => remoteStats(source.subscriber(), source.grid),
     board: () => source.board(),
+    restartMedia: () => source.link().restartMedia(),
   };
   Object.assign(window, { mentorRooms: hook });
 }

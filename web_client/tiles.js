@@ -3,9 +3,11 @@
  * Video tiles (one per publishing participant) and the participant list.
  */
 import { el, hueFor, icon, initials, roleLabel } from './dom.js';
+import { FULL_VIEWER, qualityWord, remoteTileState, selfTileLabel } from './link_view.js';
 import { Role } from './protocol.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
+/** @typedef {import('./link_view.js').ViewerState} ViewerState */
 
 /** Width / height of a tile (cameras send 4:3 here). */
 const TILE_ASPECT = 4 / 3;
@@ -28,6 +30,10 @@ export class Tile {
   constructor(participant, options = {}) {
     this.self = Boolean(options.self);
     this.participantId = participant.participant_id;
+    /** @type {ViewerState} What we receive ourselves (set by the grid). */
+    this.viewer = FULL_VIEWER;
+    /** Why the video is held back ('' when it can show). */
+    this.linkLabel = '';
     /** Sorted ids of the tracks in the video element (to skip needless resets). */
     this.trackKey = '';
 
@@ -50,12 +56,17 @@ export class Tile {
       attrs: { role: 'img', 'aria-label': 'Camera off', title: 'Camera off' },
       children: [icon('cameraOff')],
     });
+    this.quality = el('span', { className: 'tile-quality', attrs: { role: 'img' } });
+    /** On one's own tile: why the server holds our video back. */
+    this.linkPill = el('span', { className: 'tile-link' });
+    this.linkPill.hidden = true;
     const footer = el('div', {
       className: 'tile-footer',
       children: [
         this.name,
         this.self ? el('span', { className: 'tile-you', text: 'You' }) : null,
         this.role,
+        this.quality,
       ],
     });
     const indicators = el('div', {
@@ -73,7 +84,7 @@ export class Tile {
       this.element.dataset.participantId = participant.participant_id;
     }
     this.element.setAttribute('role', 'group');
-    this.element.append(this.video, this.avatar, indicators, footer);
+    this.element.append(this.video, this.avatar, this.linkPill, indicators, footer);
     this.element.style.setProperty('--avatar-hue', String(hueFor(participant.participant_id)));
 
     const onFrames = () => this.refreshPicture();
@@ -96,13 +107,44 @@ export class Tile {
     this.element.dataset.role = participant.role;
     this.element.toggleAttribute('data-audio-muted', Boolean(participant.audio_muted));
     this.element.toggleAttribute('data-video-muted', Boolean(participant.video_muted));
+    const word = qualityWord(participant.quality);
+    this.quality.textContent = word;
+    this.quality.dataset.quality = word;
+    this.quality.setAttribute('aria-label', `Connection: ${word}`);
+    this.quality.title = `Connection: ${word}`;
+    this.refreshLink();
+  }
+
+  /**
+   * Sets what the local page receives (remote tiles label paused video, chat-only
+   * mutes their audio).
+   * @param {ViewerState} viewer
+   */
+  setViewer(viewer) {
+    this.viewer = viewer;
+    if (!this.self) this.video.muted = viewer.audioOff;
+    this.refreshLink();
+  }
+
+  /** Recomputes the link label, the accessible name and the picture. */
+  refreshLink() {
+    const participant = this.info;
+    if (!participant) return;
+    const state = this.self ? null : remoteTileState(participant, this.viewer);
+    this.linkLabel = state?.label ?? (this.self ? selfTileLabel(participant) ?? '' : '');
+    if (state) this.element.dataset.link = state.key;
+    else delete this.element.dataset.link;
+    this.linkPill.textContent = this.self ? this.linkLabel : '';
+    this.linkPill.hidden = !this.self || this.linkLabel === '';
     const who = this.self ? `${participant.display_name} (you)` : participant.display_name;
-    const state = [
+    const parts = [
       roleLabel(participant.role),
       participant.audio_muted ? 'microphone muted' : '',
       participant.video_muted ? 'camera off' : '',
+      this.linkLabel,
+      `connection ${qualityWord(participant.quality)}`,
     ].filter(Boolean).join(', ');
-    this.element.setAttribute('aria-label', `${who}: ${state}`);
+    this.element.setAttribute('aria-label', `${who}: ${parts}`);
     this.refreshPicture();
   }
 
@@ -149,9 +191,11 @@ export class Tile {
     const stream = this.video.srcObject instanceof MediaStream ? this.video.srcObject : null;
     const hasVideoTrack = Boolean(stream && stream.getVideoTracks().length > 0);
     const videoOff = Boolean(this.info?.video_muted);
-    const showVideo = hasVideoTrack && !videoOff && this.video.videoWidth > 0;
+    const held = !this.self && this.linkLabel !== ''; // a frozen frame would mislead
+    const showVideo = hasVideoTrack && !videoOff && !held && this.video.videoWidth > 0;
     this.element.toggleAttribute('data-show-video', showVideo);
-    if (videoOff) this.status.textContent = 'Camera off';
+    if (held) this.status.textContent = this.linkLabel;
+    else if (videoOff) this.status.textContent = 'Camera off';
     else if (!hasVideoTrack) this.status.textContent = this.self ? 'No camera' : '';
     else this.status.textContent = showVideo || this.self ? '' : 'Connecting…';
     if (this.element.dataset.blocked && !this.video.paused) delete this.element.dataset.blocked;
@@ -176,6 +220,8 @@ export class TileGrid {
     this.stage = stage;
     /** @type {Map<string, Tile>} */
     this.tiles = new Map();
+    /** @type {ViewerState} */
+    this.viewer = FULL_VIEWER;
     new ResizeObserver(() => this.layout()).observe(container);
   }
 
@@ -191,6 +237,7 @@ export class TileGrid {
       return existing;
     }
     const tile = new Tile(participant);
+    tile.setViewer(this.viewer);
     this.tiles.set(participant.participant_id, tile);
     this.container.append(tile.element);
     this.layout();
@@ -216,6 +263,20 @@ export class TileGrid {
     return Array.from(this.container.querySelectorAll('.tile'), (node) =>
       node instanceof HTMLElement ? node.dataset.participantId ?? '' : '',
     );
+  }
+
+  /**
+   * What the local page receives now (applies to every remote tile).
+   * @param {ViewerState} viewer
+   */
+  setViewer(viewer) {
+    this.viewer = viewer;
+    for (const tile of this.tiles.values()) tile.setViewer(viewer);
+  }
+
+  /** Detaches every tile's tracks (the receive connection is being replaced). */
+  clearTracks() {
+    for (const tile of this.tiles.values()) tile.setTracks([]);
   }
 
   /** Retries playback of every tile (after a user gesture unblocks autoplay). */

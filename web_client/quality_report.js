@@ -1,0 +1,209 @@
+// @ts-check
+/**
+ * The `quality_report` the server scores our downlink with: every second while
+ * joined (once the receive PeerConnection exists), what arrived on it in that
+ * window, from `getStats()`.
+ *
+ * - packets_received / packets_lost / bytes_received: deltas over the window,
+ *   summed over every inbound-rtp stream (a stream's lost delta clamps at 0).
+ * - jitter_ms: the largest `jitter` (seconds, as ms) of the streams whose packets
+ *   grew in this window and in the one before (a paused stream's jitter is stale
+ *   and jumps when it resumes).
+ * - rtt_ms: `currentRoundTripTime` of the receive connection's selected pair.
+ * - available_outgoing_kbps: `availableOutgoingBitrate` of the publish
+ *   connection's selected pair.
+ *
+ * A new receive PeerConnection (a restart or a rejoin) starts a new baseline.
+ */
+
+/** @typedef {import('./protocol.js').QualityReport} QualityReport */
+
+export const REPORT_EVERY_MS = 1000;
+const MIN_WINDOW_MS = 200;
+const MAX_WINDOW_MS = 60_000;
+const MAX_MS = 60_000;
+
+/**
+ * Cumulative counters of one inbound-rtp stream.
+ * @typedef {Object} StreamReading
+ * @property {number} packets
+ * @property {number} lost
+ * @property {number} bytes
+ * @property {number} jitterMs
+ * @property {boolean} grew Its packets grew in the window that ended at this reading.
+ */
+
+/**
+ * @typedef {Object} Reading
+ * @property {RTCPeerConnection} pc
+ * @property {number} at When the stats were taken (ms).
+ * @property {Map<string, StreamReading>} streams By stats id.
+ */
+
+/**
+ * What the reporter reads and where it sends.
+ * @typedef {Object} ReporterSource
+ * @property {() => RTCPeerConnection|null} receivePc
+ * @property {() => RTCPeerConnection|null} publishPc
+ * @property {(report: QualityReport) => boolean} send True if it went out.
+ */
+
+/**
+ * The selected candidate pair of a stats report (the transport's selection, else a
+ * nominated pair that succeeded).
+ * @param {RTCStatsReport} report
+ * @returns {any}
+ */
+export function selectedPair(report) {
+  /** @type {any} */
+  let nominated = null;
+  /** @type {string|undefined} */
+  let selectedId;
+  report.forEach((stat) => {
+    if (stat.type === 'transport' && stat.selectedCandidatePairId) selectedId = stat.selectedCandidatePairId;
+    if (stat.type === 'candidate-pair' && stat.nominated && stat.state === 'succeeded' && !nominated) nominated = stat;
+  });
+  return (selectedId && report.get(selectedId)) || nominated;
+}
+
+/**
+ * The inbound-rtp counters of a stats report.
+ * @param {RTCStatsReport} report
+ * @returns {Map<string, {packets: number, lost: number, bytes: number, jitterMs: number}>}
+ */
+export function inboundCounters(report) {
+  const out = new Map();
+  report.forEach((stat) => {
+    if (stat.type !== 'inbound-rtp') return;
+    out.set(stat.id, {
+      packets: stat.packetsReceived ?? 0,
+      lost: stat.packetsLost ?? 0,
+      bytes: stat.bytesReceived ?? 0,
+      jitterMs: (stat.jitter ?? 0) * 1000,
+    });
+  });
+  return out;
+}
+
+/**
+ * Folds one reading into the previous one: the window's deltas and the new reading.
+ * @param {Map<string, StreamReading>|null} previous Null for the first reading.
+ * @param {Map<string, {packets: number, lost: number, bytes: number, jitterMs: number}>} current
+ * @returns {{streams: Map<string, StreamReading>, packets: number, lost: number, bytes: number, jitterMs: number}}
+ */
+export function foldWindow(previous, current) {
+  /** @type {Map<string, StreamReading>} */
+  const streams = new Map();
+  let packets = 0;
+  let lost = 0;
+  let bytes = 0;
+  let jitterMs = 0;
+  for (const [id, now] of current) {
+    const before = previous?.get(id);
+    const dPackets = Math.max(0, now.packets - (before?.packets ?? 0));
+    packets += dPackets;
+    lost += Math.max(0, now.lost - (before?.lost ?? 0));
+    bytes += Math.max(0, now.bytes - (before?.bytes ?? 0));
+    const grew = dPackets > 0;
+    if (grew && before?.grew) jitterMs = Math.max(jitterMs, now.jitterMs);
+    streams.set(id, { ...now, grew });
+  }
+  return { streams, packets, lost, bytes, jitterMs };
+}
+
+/**
+ * When a stats report was taken (its stats' timestamp; every report has at least
+ * the peer-connection stats), so that the window is the one the counters cover.
+ * @param {RTCStatsReport} report
+ * @returns {number} Milliseconds.
+ */
+function snapshotTime(report) {
+  /** @type {number|undefined} */
+  let at;
+  report.forEach((stat) => {
+    if (at === undefined && typeof stat.timestamp === 'number') at = stat.timestamp;
+  });
+  return at ?? performance.now();
+}
+
+/**
+ * @param {number} value
+ * @param {number} low
+ * @param {number} high
+ * @returns {number}
+ */
+function clamp(value, low, high) {
+  return Math.min(high, Math.max(low, value));
+}
+
+export class QualityReporter {
+  /** @param {ReporterSource} source */
+  constructor(source) {
+    this.source = source;
+    this.timer = 0;
+    this.busy = false;
+    /** @type {Reading|null} */
+    this.previous = null;
+    /** Reports sent since the page loaded. */
+    this.sent = 0;
+  }
+
+  /** Starts reporting every second (restarts if running). */
+  start() {
+    this.stop();
+    this.timer = window.setInterval(() => void this.tick(), REPORT_EVERY_MS);
+  }
+
+  /** Stops reporting and forgets the baseline. */
+  stop() {
+    window.clearInterval(this.timer);
+    this.timer = 0;
+    this.previous = null;
+  }
+
+  /** Reads the stats and sends one report (skipped while the last read is pending). */
+  async tick() {
+    const pc = this.source.receivePc();
+    if (!pc || pc.connectionState === 'closed') {
+      this.previous = null;
+      return;
+    }
+    if (this.busy) return;
+    this.busy = true;
+    const timer = this.timer;
+    try {
+      const publishPc = this.source.publishPc();
+      const [report, publishStats] = await Promise.all([
+        pc.getStats(),
+        publishPc && publishPc.connectionState !== 'closed' ? publishPc.getStats() : Promise.resolve(null),
+      ]);
+      const at = snapshotTime(report);
+      if (timer !== this.timer || this.timer === 0) return; // stopped or restarted meanwhile
+      const previous = this.previous?.pc === pc ? this.previous : null;
+      const window_ms = previous ? Math.round(at - previous.at) : 0;
+      if (previous && window_ms < MIN_WINDOW_MS) return;
+      const folded = foldWindow(previous?.streams ?? null, inboundCounters(report));
+      this.previous = { pc, at, streams: folded.streams };
+      if (!previous) return; // the first reading of this connection is the baseline
+      const rtt = selectedPair(report)?.currentRoundTripTime;
+      const outgoing = publishStats ? selectedPair(publishStats)?.availableOutgoingBitrate : undefined;
+      const sent = this.source.send({
+        type: 'quality_report',
+        window_ms: clamp(window_ms, MIN_WINDOW_MS, MAX_WINDOW_MS),
+        packets_received: folded.packets,
+        packets_lost: folded.lost,
+        bytes_received: folded.bytes,
+        jitter_ms: clamp(folded.jitterMs, 0, MAX_MS),
+        rtt_ms: typeof rtt === 'number' ? clamp(rtt * 1000, 0, MAX_MS) : null,
+        available_outgoing_kbps: typeof outgoing === 'number' ? Math.max(0, outgoing / 1000) : null,
+      });
+      if (sent) this.sent += 1;
+    } catch (error) {
+      this.previous = null; // closed while reading: start over
+      const state = /** @type {string} */ (pc.connectionState); // it may have closed meanwhile
+      if (state !== 'closed') console.warn('[mentor-rooms] quality stats failed', error);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
