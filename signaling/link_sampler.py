@@ -28,6 +28,9 @@ SAMPLE_SECONDS = 2.0
 
 MIN_WINDOW = 0.5
 """Seconds; a shorter window says too little to score."""
+WARM_UP_REPORTS = 3
+"""Reports with media before the delivered/expected ratio counts: while a receive
+connection starts, the relay has sent packets the page has not set up to count."""
 
 
 @dataclass(slots=True)
@@ -45,10 +48,12 @@ class LinkSampler:
         self._reports: dict[str, protocol.QualityReport] = {}
         self._flowing: dict[str, dict[int, bool]] = {}
         self._last_window: dict[str, tuple[float, float, float, float]] = {}
+        self._warm: dict[str, int] = {}
 
     def forget(self, participant_id: str) -> None:
         """Drops a participant's readings (they left)."""
-        for table in (self._up, self._down, self._reports, self._flowing, self._last_window):
+        for table in (self._up, self._down, self._reports, self._flowing, self._last_window,
+                      self._warm):
             table.pop(participant_id, None)
 
     def _jitter(self, participant_id: str, now: LinkCounters, before: LinkCounters) -> float:
@@ -94,12 +99,14 @@ class LinkSampler:
         """The downlink sample of a client's report, or ``None`` when nothing was
         sent to them and nothing arrived (nobody to receive from)."""
         self._reports[participant_id] = report
+        media = report.packets_received + report.packets_lost > 0
+        warm = self._warm[participant_id] = self._warm.get(participant_id, 0) + media
         prev = self._down.get(participant_id)
         self._down[participant_id] = _Reading(now, counters)
         if prev is None:
             return None
         window = now - prev.at
-        sent = counters.down_bytes - prev.counters.down_bytes
+        sent = counters.down_bytes - prev.counters.down_bytes  # < 0: a restarted connection
         if window < MIN_WINDOW or (sent <= 0 and report.packets_received == 0):
             return None
         total = report.packets_received + report.packets_lost
@@ -116,7 +123,7 @@ class LinkSampler:
             jitter_ms=report.jitter_ms,
             rtt_ms=report.rtt_ms,
             delivered_kbps=delivered_bits / delivered_ms,
-            expected_kbps=sent_bits / sent_ms if sent >= 0 else None,  # < 0: restarted
+            expected_kbps=sent_bits / sent_ms if sent >= 0 and warm > WARM_UP_REPORTS else None,
             packets=report.packets_received,
         )
 

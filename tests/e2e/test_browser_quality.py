@@ -5,7 +5,8 @@ without a reload."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -16,19 +17,20 @@ from tests.e2e.test_browser_rooms import open_room, wait_for_media
 pytestmark = pytest.mark.browser
 
 
-def pair(browser: Any, server: LiveServer) -> tuple[Any, Any]:
-    """Maya (mentor) and Ana (mentee) in a one-on-one, media flowing both ways."""
+@contextmanager
+def pair(browser: Any, server: LiveServer) -> Iterator[tuple[Any, Any]]:
+    """Maya (mentor) and Ana (mentee) in a one-on-one, media flowing both ways; both
+    pages are closed afterwards."""
     sid, mentor = server.create_session("one_on_one")
     mentee = server.invite(sid, mentor, "mentee", "Ana")["url"]
     maya = open_room(browser, f"{server.base_url}/s/{sid}#token={mentor}", "Maya")
     ana = open_room(browser, mentee, "Ana")
     try:
         wait_for_media([maya, ana], 1)
-    except AssertionError:
+        yield maya, ana
+    finally:
         for page in (maya, ana):
             page.context.close()
-        raise
-    return maya, ana
 
 
 def state(page: Any) -> dict[str, Any]:
@@ -90,8 +92,7 @@ def tile_status(page: Any, participant_id: str) -> str:
 def test_pages_report_quality_and_audio_only_stops_video_both_ways_until_automatic(
     browser: Any, live_server: LiveServer
 ) -> None:
-    maya, ana = pair(browser, live_server)
-    try:
+    with pair(browser, live_server) as (maya, ana):
         maya_id, ana_id = self_id(maya), self_id(ana)
         for page in (maya, ana):
             page.wait_for_function(
@@ -129,16 +130,12 @@ def test_pages_report_quality_and_audio_only_stops_video_both_ways_until_automat
         wait_until(lambda: both_flow(maya, ana_id), 20)
         assert state(maya)["self_link"]["sends_video"] is True
         ana.wait_for_selector(f"#tiles [data-participant-id='{maya_id}'][data-show-video]")
-    finally:
-        for page in (maya, ana):
-            page.context.close()
 
 
 def test_restart_media_rebuilds_both_directions_without_a_reload(
     browser: Any, live_server: LiveServer
 ) -> None:
-    maya, ana = pair(browser, live_server)
-    try:
+    with pair(browser, live_server) as (maya, ana):
         maya_id, ana_id = self_id(maya), self_id(ana)
         maya.evaluate("window.__stillHere = 'yes'")
         before = counters(maya, ana_id)[0]
@@ -151,16 +148,12 @@ def test_restart_media_rebuilds_both_directions_without_a_reload(
         assert maya.evaluate("window.__stillHere") == "yes"
         assert state(maya)["phase"] == "joined"
         assert "reconnecting" not in state(maya)["notice"].lower()
-    finally:
-        for page in (maya, ana):
-            page.context.close()
 
 
 def test_chat_only_keeps_the_board_working_and_stops_audio(
     browser: Any, live_server: LiveServer
 ) -> None:
-    maya, ana = pair(browser, live_server)
-    try:
+    with pair(browser, live_server) as (maya, ana):
         maya_id, ana_id = self_id(maya), self_id(ana)
         maya.select_option("#media-mode-choice", "chat_only")
         ana.wait_for_function(
@@ -189,6 +182,3 @@ def test_chat_only_keeps_the_board_working_and_stops_audio(
         maya.click("#tab-chat")
         line = maya.locator("#chat-log li.chat-message:not([data-pending])")
         line.filter(has_text="Can you read me?").wait_for(timeout=5_000)
-    finally:
-        for page in (maya, ana):
-            page.context.close()

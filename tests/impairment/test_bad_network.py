@@ -74,8 +74,10 @@ async def settled(rig: Rig) -> None:
         statuses = rig.mentee.statuses
         last_degraded = max((s["t"] for s in statuses if not full_video(s)),
                             default=statuses[0]["t"] if statuses else time.monotonic())
+        mentor = rig.mentor.participants.get(rig.mentor.participant_id)
         return (rig.mentee.participant_id != "" and full_video(rig.mentee.last)
-                and time.monotonic() - last_degraded > STABLE_BEFORE)
+                and time.monotonic() - last_degraded > STABLE_BEFORE
+                and (mentor is None or mentor.media_mode is protocol.MediaMode.VIDEO))
 
     await until(stable, 90, "mentee in video mode")
     await until(video_flowing(rig), 30, "video reaches the mentee")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from media.events import LinkCounters, StreamCounters
 from signaling import protocol
-from signaling.link_sampler import LinkSampler
+from signaling.link_sampler import WARM_UP_REPORTS, LinkSampler
 
 
 def report(received: int, lost: int, payload: int = 10_000) -> protocol.QualityReport:
@@ -43,8 +43,10 @@ def test_nothing_published_or_nothing_sent_is_not_scored() -> None:
 
 def test_a_downlink_sample_compares_what_arrived_with_what_the_relay_sent() -> None:
     sampler = LinkSampler()
-    sampler.downlink("p", report(0, 0), LinkCounters(down_bytes=0), 10.0)
-    sample = sampler.downlink("p", report(75, 25, 12_500), LinkCounters(down_bytes=50_000), 11.0)
+    sample = None
+    for second in range(WARM_UP_REPORTS + 2):  # the relay sends 400 kbit/s, 100 arrive
+        sample = sampler.downlink("p", report(75, 25, 12_500),
+                                  LinkCounters(down_bytes=50_000 * second), 10.0 + second)
     assert sample is not None
     assert (sample.loss, sample.delivered_kbps, sample.expected_kbps) == (0.25, 100.0, 400.0)
     sampler.forget("p")
@@ -84,8 +86,20 @@ def test_jitter_counts_only_for_streams_that_kept_flowing() -> None:
 
 def test_the_delivered_ratio_spans_two_windows_so_misaligned_windows_do_not_read_as_poor() -> None:
     sampler = LinkSampler()
-    sampler.downlink("p", report(100, 0, 50_000), LinkCounters(down_bytes=0), 10.0)
-    first = sampler.downlink("p", report(100, 0, 10_000), LinkCounters(down_bytes=50_000), 11.0)
-    second = sampler.downlink("p", report(100, 0, 90_000), LinkCounters(down_bytes=100_000), 12.0)
+    for tick in range(WARM_UP_REPORTS + 1):
+        sampler.downlink("p", report(100, 0, 50_000), LinkCounters(down_bytes=50_000 * tick),
+                         10.0 + tick)
+    base, at = 50_000 * WARM_UP_REPORTS, 10.0 + WARM_UP_REPORTS
+    first = sampler.downlink("p", report(100, 0, 10_000), LinkCounters(down_bytes=base + 50_000),
+                             at + 1)
+    second = sampler.downlink("p", report(100, 0, 90_000),
+                              LinkCounters(down_bytes=base + 100_000), at + 2)
     assert first is not None and second is not None
     assert second.delivered_kbps == second.expected_kbps == 400.0
+
+
+def test_a_starting_receive_connection_is_not_judged_by_its_delivered_ratio() -> None:
+    sampler = LinkSampler()
+    sampler.downlink("p", report(5, 0, 1_000), LinkCounters(down_bytes=0), 10.0)
+    sample = sampler.downlink("p", report(5, 0, 1_000), LinkCounters(down_bytes=90_000), 11.0)
+    assert sample is not None and sample.expected_kbps is None
