@@ -55,6 +55,9 @@ class SessionRouter:
             SubscribeTransport(participant_id, self._configuration, self._emit), publishes
         )
         self._members[participant_id] = member
+        self._subscribe_to_others(participant_id, member)
+
+    def _subscribe_to_others(self, participant_id: str, member: _Member) -> None:
         for other_id, other in self._members.items():
             if other_id != participant_id:
                 for publisher in other.publishers:
@@ -131,6 +134,11 @@ class SessionRouter:
             down_bytes=member.subscribe.bytes_out(),
         )
 
+    def bytes_sent_to(self, participant_id: str) -> int | None:
+        """Media payload bytes forwarded to a participant so far (``None``: unknown)."""
+        member = self._members.get(participant_id)
+        return None if member is None else member.subscribe.bytes_out()
+
     def set_receive_video(self, participant_id: str, enabled: bool) -> None:
         """Forwards video to a participant, or stops (their audio continues)."""
         member = self._members.get(participant_id)
@@ -149,10 +157,7 @@ class SessionRouter:
         )
         member.subscribe.set_video_enabled(old.video_enabled)
         await old.close()
-        for other_id, other in self._members.items():
-            if other_id != participant_id:
-                for publisher in other.publishers:
-                    member.subscribe.subscribe(publisher)
+        self._subscribe_to_others(participant_id, member)
 
     async def remove_participant(self, participant_id: str) -> None:
         """Closes a participant's transports; others stop receiving them. Idempotent."""
