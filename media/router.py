@@ -174,6 +174,11 @@ class SessionRouter:
         for participant_id in list(self._members):
             await self.remove_participant(participant_id)
 
+    def forwarded_streams(self) -> int:
+        """Tracks being forwarded to subscribers now (switched-off video not counted)."""
+        return sum(1 for member in self._members.values() for s in member.subscribe.slots
+                   if s.subscriber.publisher is not None and s.subscriber.enabled)
+
     def stats(self) -> dict[str, object]:
         """Counters for monitoring and tests (frames in/out/dropped per track)."""
         out: dict[str, object] = {}

@@ -86,9 +86,24 @@ class SetMediaConnected:
     connected: bool
 
 
+@dataclass(frozen=True, slots=True)
+class RemoveParticipant:
+    """An administrator removes a participant (also from a held seat); their identity
+    may not rejoin while this room lives."""
+
+    participant_id: ParticipantId
+
+
+@dataclass(frozen=True, slots=True)
+class EndSession:
+    """An administrator ends the session: everyone leaves and nobody may join again."""
+
+
 LinkCommand = ReportLink | ChooseMediaMode | SetMediaConnected
+AdminCommand = RemoveParticipant | EndSession
 RoomCommand = (
     Join | Leave | Disconnect | ExpireSeat | SetMediaState | MarkActive | LinkCommand
+    | AdminCommand
 )
 
 

@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     INVALID_UPDATE = "invalid_update"
     LIMIT_REACHED = "limit_reached"
     INTERNAL = "internal"
+    REMOVED = "removed"
+    NOT_FOUND = "not_found"
 
 
 class DomainError(Exception):

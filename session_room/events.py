@@ -110,12 +110,19 @@ class NotesEdited:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class SessionEnded:
+    """The session was ended; it admits nobody any more."""
+
+    at: float
+
+
 RoomEvent = (
     ParticipantJoined | ParticipantLeft | ParticipantDropped | ParticipantResumed
     | ParticipantActivated | MediaStateChanged | LinkChanged
 )
 BoardEvent = AgendaChanged | TimerChanged | ChatPosted | NotesEdited
-Event = RoomEvent | BoardEvent
+Event = RoomEvent | BoardEvent | SessionEnded
 
 
 def participant_of(event: RoomEvent) -> ParticipantId:

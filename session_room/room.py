@@ -10,11 +10,13 @@ from session_room.commands import (
     ChooseMediaMode,
     Command,
     Disconnect,
+    EndSession,
     ExpireSeat,
     Join,
     Leave,
     LinkCommand,
     MarkActive,
+    RemoveParticipant,
     ReportLink,
     SetMediaConnected,
     SetMediaState,
@@ -29,8 +31,9 @@ from session_room.events import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantResumed,
+    SessionEnded,
 )
-from session_room.ids import ParticipantId, SessionId
+from session_room.ids import Identity, ParticipantId, SessionId
 from session_room.media_mode import LinkState, LinkView
 from session_room.participant import Participant
 from session_room.roles import MAX_OBSERVERS, LeaveReason, Role, SessionKind
@@ -48,6 +51,7 @@ class SessionSpec:
         created_at: Creation time, seconds since the epoch (UTC).
         scheduled_start: Planned start (UTC seconds), or ``None``.
         planned_minutes: Planned length in minutes, or ``None``.
+        ended_at: When an administrator ended it (UTC seconds), or ``None``.
     """
 
     session_id: SessionId
@@ -57,6 +61,7 @@ class SessionSpec:
     created_at: float
     scheduled_start: float | None = None
     planned_minutes: int | None = None
+    ended_at: float | None = None
 
 
 class SessionRoom:
@@ -76,6 +81,9 @@ class SessionRoom:
         self._participants: dict[ParticipantId, Participant] = {}
         self._links: dict[ParticipantId, LinkState] = {}
         self._recover_after = recover_after
+        self._removed: set[Identity] = set()
+        self.ended_at: float | None = None
+        """When the session was ended (``None``: it admits people)."""
 
     @property
     def participants(self) -> list[Participant]:
@@ -101,6 +109,12 @@ class SessionRoom:
         """
         if isinstance(command, Join):
             return self._join(command, now)
+        if isinstance(command, RemoveParticipant):
+            removed = self._require(command.participant_id)
+            self._removed.add(removed.identity)
+            return self._leave(Leave(removed.participant_id, LeaveReason.REMOVED), now)
+        if isinstance(command, EndSession):
+            return self._end(now)
         if isinstance(command, Leave):
             return self._leave(command, now)
         if isinstance(command, (Disconnect, ExpireSeat)):
@@ -120,7 +134,21 @@ class SessionRoom:
             raise DomainError(ErrorCode.NOT_JOINED, "you are not in this session")
         return participant
 
+    def _end(self, now: float) -> list[Event]:
+        if self.ended_at is not None:
+            raise DomainError(ErrorCode.SESSION_ENDED, "this session has already ended")
+        self.ended_at = now
+        events: list[Event] = []
+        for participant_id in list(self._participants):
+            events += self._leave(Leave(participant_id, LeaveReason.SESSION_ENDED), now)
+        return [*events, SessionEnded(now)]
+
     def _join(self, command: Join, now: float) -> list[Event]:
+        if self.ended_at is not None:
+            raise DomainError(ErrorCode.SESSION_ENDED, "this session has ended")
+        if command.identity in self._removed:
+            raise DomainError(ErrorCode.REMOVED,
+                              "an administrator removed you from this session")
         if command.participant_id in self._participants:
             raise DomainError(ErrorCode.ALREADY_JOINED, "already joined")
         replaced = [p for p in self._participants.values() if p.identity == command.identity]

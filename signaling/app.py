@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import secrets
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, WebSocket
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from media.relay import IceServer, MediaRelay, RelayConfig
 from signaling import protocol
+from signaling.admin import AdminEndpoint, LiveMonitor
 from signaling.attendance_log import close_lost_intervals
 from signaling.auth import InviteSigner
-from signaling.backends.base import open_store
+from signaling.backends.base import SessionStore, open_store
+from signaling.metrics import Metrics
 from signaling.progress_report import build_progress_router
 from signaling.registry import SessionRegistry
-from signaling.rest import build_router, new_secret
+from signaling.rest import Invites, build_router, new_secret
+from signaling.rest_admin import build_admin_router
 from signaling.rest_attendance import build_attendance_router
 from signaling.rest_auth import RestAuth
 from signaling.rest_board import build_board_router
@@ -65,15 +73,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             store, signer, registry, settings.join_timeout_seconds
         )
         state["registry"] = registry
-        auth = RestAuth(signer, settings.admin_token)
+        auth = RestAuth(signer, await admin_credentials(settings, store))
+        monitor = LiveMonitor(registry.workers)
+        registry.on_change = monitor.changed
+        state["monitor"] = monitor
+        state["admin_endpoint"] = AdminEndpoint(monitor, auth, signer,
+                                                settings.join_timeout_seconds)
+        metrics = Metrics(registry.workers)
+        state["metrics"] = metrics
+        probe = asyncio.create_task(metrics.probe_loop_lag(), name="loop lag probe")
         grace = settings.reconnect_grace_seconds
-        app.include_router(build_router(settings, store, signer, auth))
+        invites = Invites(settings, store, signer)
+        app.include_router(build_router(store, invites, auth))
+        app.include_router(build_admin_router(store, auth, monitor, grace, invites))
         app.include_router(build_board_router(store, auth))
         app.include_router(build_attendance_router(store, auth, grace))
         app.include_router(build_progress_router(store, auth, grace))
         try:
             yield
         finally:
+            probe.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await probe
+            monitor.close()
             await registry.close()
             await store.close()
 
@@ -90,6 +112,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.websocket("/ws/sessions/{session_id}")
     async def signaling_socket(websocket: WebSocket, session_id: str) -> None:
         await state["endpoint"](websocket, session_id)
+
+    @app.websocket("/ws/admin")
+    async def admin_socket(websocket: WebSocket) -> None:
+        await state["admin_endpoint"](websocket)
+
+    @app.get("/metrics", tags=["ops"], response_class=Response,
+             responses={200: {"content": {"text/plain": {}}}})
+    async def metrics() -> Response:
+        """Operational metrics in Prometheus text format (counts only, no personal data):
+        live sessions, participants by media mode, forwarded streams, bitrate in and
+        out, event-loop lag, errors by code, process CPU and memory."""
+        return Response(generate_latest(state["metrics"].registry),
+                        media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/api/protocol/schema", tags=["protocol"])
     async def protocol_schema() -> dict[str, Any]:
@@ -109,6 +144,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def admin_page() -> FileResponse:
         return FileResponse(WEB_CLIENT / "admin.html")
 
+    @app.get("/admin/live", include_in_schema=False)
+    async def live_page() -> FileResponse:
+        return FileResponse(WEB_CLIENT / "live.html")
+
     @app.get("/s/{session_id}/attendance", include_in_schema=False)
     async def attendance_page(session_id: str) -> FileResponse:
         return FileResponse(WEB_CLIENT / "attendance.html")
@@ -119,3 +158,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=WEB_CLIENT), name="static")
     return app
+
+
+async def admin_credentials(settings: Settings, store: SessionStore) -> dict[str, str]:
+    """The administrators' names and credentials. Without any in the settings, one
+    (named "admin") is generated on first start, printed once, and kept in the store."""
+    admins = dict(settings.admins)
+    if settings.admin_token:
+        admins["admin"] = settings.admin_token
+    if admins:
+        return admins
+    fresh = secrets.token_urlsafe(24)
+    token = await store.secret("admin_token", fresh)
+    if token == fresh:
+        print(
+            "\n  Mentor Rooms generated an admin credential (first start only):\n"
+            f"    {token}\n"
+            f"  Live dashboard: http://{settings.host}:{settings.port}/admin/live\n"
+            "  It is kept in the storage backend; set MENTOR_ROOMS_ADMIN_TOKEN to use your own.\n",
+            file=sys.stdout, flush=True)
+    else:
+        logger.info("admin credential: the one generated at first start "
+                    "(set MENTOR_ROOMS_ADMIN_TOKEN to replace it)")
+    return {"admin": token}

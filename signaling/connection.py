@@ -7,7 +7,8 @@ import logging
 
 from starlette.websockets import WebSocket, WebSocketState
 
-from signaling.protocol import AnyServerMessage, CloseCode, encode
+from signaling.metrics_counters import count_close, count_error
+from signaling.protocol import AnyServerMessage, CloseCode, Error, encode
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ class Connection:
 
     def send(self, message: AnyServerMessage) -> None:
         """Queues a message; a client that lags too far behind is closed."""
+        if isinstance(message, Error):
+            count_error(message.code)
         self.send_encoded(encode(message))
 
     def send_encoded(self, text: str) -> None:
@@ -45,6 +48,7 @@ class Connection:
         if self.closed:
             return
         self.closed = True
+        count_close(code)
         try:
             self._outbox.put_nowait((code, reason))
         except asyncio.QueueFull:

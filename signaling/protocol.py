@@ -21,6 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from session_room.errors import ErrorCode
 from session_room.quality import MediaMode, ModeReason, QualityLevel
 from session_room.roles import LeaveReason, Role, SessionKind
+from signaling.protocol_admin import (
+    AdminClientMessage,
+    AdminHello,
+    AdminServerMessage,
+    DashboardSnapshot,
+    DashboardUpdate,
+    LiveParticipant,
+    LiveSession,
+)
 from signaling.protocol_board import (
     AgendaAdd,
     AgendaChanged,
@@ -69,6 +78,8 @@ class CloseCode(IntEnum):
     ROOM_FULL = 4409
     SESSION_ENDED = 4410
     REPLACED = 4411
+    REMOVED = 4412
+    NOT_ADMIN = 4413
     UNSUPPORTED_VERSION = 4426
     TOO_SLOW = 4429
 
@@ -228,7 +239,7 @@ class MediaRestart(_Message):
 
 AnyClientMessage = (
     Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave | QualityReport
-    | ChooseMediaMode | MediaRestart | BoardClientMessage
+    | ChooseMediaMode | MediaRestart | BoardClientMessage | AdminClientMessage
 )
 ClientMessage = Annotated[AnyClientMessage, Field(discriminator="type")]
 
@@ -327,6 +338,7 @@ AnyServerMessage = (
     | Error
     | Bye
     | BoardServerMessage
+    | AdminServerMessage
 )
 ServerMessage = Annotated[AnyServerMessage, Field(discriminator="type")]
 
@@ -335,29 +347,11 @@ SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
 
 
 __all__ = [
-    "AgendaAdd",
-    "AgendaChanged",
-    "AgendaEdit",
-    "AgendaFinish",
-    "AgendaInfo",
-    "AgendaItemInfo",
-    "AgendaMove",
-    "AgendaPolicy",
-    "AgendaRemove",
-    "AgendaStart",
-    "BoardInfo",
-    "ChatMessageInfo",
-    "ChatPosted",
-    "ChatSend",
-    "MediaMode",
-    "ModeReason",
-    "NotesUpdate",
-    "NotesUpdated",
-    "QualityLevel",
-    "TimerChanged",
-    "TimerControl",
-    "TimerFollow",
-    "TimerInfo",
+    "AdminHello", "DashboardSnapshot", "DashboardUpdate", "LiveParticipant", "LiveSession",
+    "AgendaAdd", "AgendaChanged", "AgendaEdit", "AgendaFinish", "AgendaInfo", "AgendaItemInfo",
+    "AgendaMove", "AgendaPolicy", "AgendaRemove", "AgendaStart", "BoardInfo", "ChatMessageInfo",
+    "ChatPosted", "ChatSend", "MediaMode", "ModeReason", "NotesUpdate", "NotesUpdated",
+    "QualityLevel", "TimerChanged", "TimerControl", "TimerFollow", "TimerInfo",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 from media.relay import MediaRelay
 from session_room.ids import SessionId
@@ -19,6 +20,9 @@ class SessionRegistry:
     def __init__(self, relay: MediaRelay, ice: list[protocol.IceServerInfo],
                  idle_seconds: float, store: SessionStore, hold_seconds: float = 30.0) -> None:
         self._relay = relay
+        self.on_change: Callable[[SessionId], None] = lambda _: None
+        """Called (by the workers) whenever a live session changed, started or stopped;
+        the live monitor sets it."""
         self._hold_seconds = hold_seconds
         self._store = store
         self._ice = ice
@@ -30,7 +34,8 @@ class SessionRegistry:
         worker = self.workers.get(spec.session_id)
         if worker is None or not worker.accepting:
             worker = SessionWorker(spec, self._relay, self._ice, self._idle_seconds,
-                                   self._store, self._hold_seconds)
+                                   self._store, self._hold_seconds,
+                                   lambda sid: self.on_change(sid))
             worker.task = asyncio.create_task(self._run(worker), name=spec.session_id)
             self.workers[spec.session_id] = worker
         return worker
@@ -41,6 +46,7 @@ class SessionRegistry:
         finally:
             if self.workers.get(worker.spec.session_id) is worker:
                 del self.workers[worker.spec.session_id]
+            self.on_change(worker.spec.session_id)
 
     async def close(self) -> None:
         """Stops every worker (participants get ``bye``) and waits for them."""

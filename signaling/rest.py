@@ -103,23 +103,22 @@ def session_out(spec: SessionSpec) -> SessionOut:
     )
 
 
-def build_router(
-    settings: Settings, store: SessionStore, signer: InviteSigner, auth: RestAuth
-) -> APIRouter:
-    """Returns the ``/api`` routes bound to a store and a signer."""
-    router = APIRouter(prefix="/api", tags=["sessions"])
-    ttl = settings.invite_ttl_minutes * 60
+class Invites:
+    """Issues signed invite links and records who was invited (progress needs it)."""
 
-    def invite(
-        request: Request,
-        session_id: SessionId,
-        role: Role,
-        name: str,
-        identity: Identity | None = None,
-    ) -> InviteOut:
+    def __init__(self, settings: Settings, store: SessionStore, signer: InviteSigner) -> None:
+        self._settings = settings
+        self._store = store
+        self._signer = signer
+
+    async def issue(self, request: Request, session_id: SessionId, role: Role, name: str,
+                    identity: Identity | None = None) -> InviteOut:
+        """Returns a new invite for one person, recorded before it is returned."""
         who = identity or new_identity()
-        token, expires = signer.issue(session_id, role, who, name, ttl)
-        base = (settings.public_url or str(request.base_url)).rstrip("/")
+        ttl = self._settings.invite_ttl_minutes * 60
+        token, expires = self._signer.issue(session_id, role, who, name, ttl)
+        base = (self._settings.public_url or str(request.base_url)).rstrip("/")
+        await self._store.save_invite(session_id, who, role, name)
         return InviteOut(
             role=role,
             identity=who,
@@ -128,6 +127,11 @@ def build_router(
             url=f"{base}/s/{session_id}#token={token}",
             expires_at=datetime.fromtimestamp(expires, UTC),
         )
+
+
+def build_router(store: SessionStore, invites: Invites, auth: RestAuth) -> APIRouter:
+    """Returns the ``/api`` routes bound to a store and the invite issuer."""
+    router = APIRouter(prefix="/api", tags=["sessions"])
 
     async def load(session_id: str) -> SessionSpec:
         spec = await store.load_session(SessionId(session_id))
@@ -159,8 +163,8 @@ def build_router(
         await store.save_session(spec)
         if body.agenda:
             await store.save_board(spec.session_id, board_document(board))
-        mentor = invite(request, spec.session_id, Role.MENTOR, body.mentor_name.strip())
-        await store.save_invite(spec.session_id, mentor.identity, Role.MENTOR, mentor.display_name)
+        mentor = await invites.issue(request, spec.session_id, Role.MENTOR,
+                                     body.mentor_name.strip())
         return SessionCreated(session=session_out(spec), mentor_invite=mentor)
 
     @router.get("/sessions/{session_id}")
@@ -176,9 +180,8 @@ def build_router(
     async def create_invite(session_id: str, body: CreateInvite, request: Request) -> InviteOut:
         """Issues an invite for one person (needs the session's mentor token)."""
         spec = await load(session_id)
-        issued = invite(request, spec.session_id, body.role, body.display_name.strip())
-        await store.save_invite(spec.session_id, issued.identity, body.role, issued.display_name)
-        return issued
+        return await invites.issue(request, spec.session_id, body.role,
+                                   body.display_name.strip())
 
     return router
 

@@ -1,5 +1,5 @@
 """Who is calling a REST route: an invite token (of a session, or of any session to
-prove an identity) or the admin token. One place turns tokens into HTTP errors."""
+prove an identity) or an admin credential. One place turns tokens into HTTP errors."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from session_room.roles import Role
 from signaling.auth import InviteClaims, InviteError, InviteSigner
 
 Authorization = Annotated[str, Header(description="Bearer <invite token or admin token>")]
+MIN_ADMIN_TOKEN = 16
 
 
 class RestAuth:
@@ -19,12 +20,17 @@ class RestAuth:
 
     Args:
         signer: Verifies invite tokens.
-        admin_token: The admin's token, or ``None`` (nobody is admin).
+        admins: Each administrator's name and credential (empty: nobody is admin).
+
+    Raises:
+        ValueError: If a credential is shorter than 16 characters.
     """
 
-    def __init__(self, signer: InviteSigner, admin_token: str | None) -> None:
+    def __init__(self, signer: InviteSigner, admins: dict[str, str]) -> None:
         self._signer = signer
-        self._admin_token = admin_token
+        if any(len(token) < MIN_ADMIN_TOKEN for token in admins.values()):
+            raise ValueError(f"admin credentials need at least {MIN_ADMIN_TOKEN} characters")
+        self._admins = dict(admins)
 
     @staticmethod
     def token(authorization: str) -> str:
@@ -38,9 +44,18 @@ class RestAuth:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a token is needed")
         return token
 
+    def admin_name(self, token: str) -> str | None:
+        """The administrator this credential belongs to, or ``None`` (every credential
+        is compared in constant time)."""
+        found = None
+        for name, credential in self._admins.items():
+            if hmac.compare_digest(token.encode(), credential.encode()):
+                found = name
+        return found
+
     def is_admin(self, token: str) -> bool:
-        """True for the configured admin token (constant-time comparison)."""
-        return self._admin_token is not None and hmac.compare_digest(token, self._admin_token)
+        """True for an administrator's credential."""
+        return self.admin_name(token) is not None
 
     def invite(self, token: str, session_id: str | None) -> InviteClaims:
         """The claims of an invite token for ``session_id`` (``None``: any session).
@@ -65,11 +80,16 @@ class RestAuth:
         if self.invite(token, session_id).role is not Role.MENTOR:
             raise HTTPException(status.HTTP_403_FORBIDDEN, refusal)
 
-    def require_admin(self, authorization: str) -> None:
-        """Allows only the admin.
+    def require_admin(self, authorization: str) -> str:
+        """Allows only administrators.
+
+        Returns:
+            The administrator's name.
 
         Raises:
-            HTTPException: 401/403.
+            HTTPException: 401 without a token; 403 for any other token.
         """
-        if not self.is_admin(self.token(authorization)):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin may see this")
+        name = self.admin_name(self.token(authorization))
+        if name is None:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin may do this")
+        return name

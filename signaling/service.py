@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from media.events import (
     MediaError,
@@ -39,14 +39,14 @@ from session_room.events import (
     ParticipantLeft,
     ParticipantResumed,
     RoomEvent,
+    SessionEnded,
     TimerChanged,
 )
-from session_room.ids import ParticipantId, new_participant_id
+from session_room.ids import ParticipantId, SessionId, new_participant_id
 from session_room.roles import LeaveReason
 from session_room.room import SessionRoom, SessionSpec
 from signaling import protocol
 from signaling.attendance_log import HEARTBEAT_SECONDS, encode, entry_for, heartbeat
-from signaling.auth import InviteClaims
 from signaling.backends.base import SessionStore
 from signaling.board_wire import (
     board_document,
@@ -58,7 +58,18 @@ from signaling.board_wire import (
 )
 from signaling.connection import Connection
 from signaling.fanout import broadcast_message, participant_info, session_info
+from signaling.inbox import (
+    AdminRequest,
+    AdminVerb,
+    ClientRequest,
+    Disconnected,
+    InboxItem,
+    JoinRequest,
+    LinkTick,
+    SeatExpired,
+)
 from signaling.link_sampler import LinkMonitor
+from signaling.live_view import BitrateMeter
 
 logger = logging.getLogger(__name__)
 
@@ -70,52 +81,11 @@ LEAVE_MESSAGES = {
     LeaveReason.LEFT: "You left the session.",
     LeaveReason.REPLACED: "You joined from another tab or device; this one was disconnected.",
     LeaveReason.SERVER_SHUTDOWN: "The server is restarting.",
+    LeaveReason.REMOVED: "An administrator removed you from the session.",
+    LeaveReason.SESSION_ENDED: "An administrator ended the session.",
 }
 
 
-@dataclass(slots=True)
-class JoinRequest:
-    """A verified socket asks to join; ``result`` gets its participant id or an error."""
-
-    connection: Connection
-    claims: InviteClaims
-    display_name: str
-    request_id: str | None
-    result: asyncio.Future[ParticipantId] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ClientRequest:
-    """A parsed message from a joined participant."""
-
-    participant_id: ParticipantId
-    connection: Connection
-    message: protocol.AnyClientMessage
-
-
-@dataclass(frozen=True, slots=True)
-class Disconnected:
-    """A participant's socket closed."""
-
-    participant_id: ParticipantId
-    connection: Connection
-
-
-@dataclass(frozen=True, slots=True)
-class LinkTick:
-    """Time to sample every participant's uplink."""
-
-
-@dataclass(frozen=True, slots=True)
-class SeatExpired:
-    """A dropped participant's held seat reached its grace deadline."""
-
-    participant_id: ParticipantId
-
-
-InboxItem = JoinRequest | ClientRequest | Disconnected | LinkTick | SeatExpired | MediaEvent
 
 
 class SessionWorker:
@@ -124,8 +94,14 @@ class SessionWorker:
     def __init__(
         self, spec: SessionSpec, relay: MediaRelay, ice: list[protocol.IceServerInfo],
         idle_seconds: float, store: SessionStore, hold_seconds: float = 30.0,
+        notify: Callable[[SessionId], None] | None = None,
     ) -> None:
         self.spec = spec
+        self._notify = notify or (lambda _: None)
+        self.started_at: float | None = None
+        """When the first participant joined this live session."""
+        self.bitrates = BitrateMeter()
+        self._bye_text: dict[ParticipantId, str] = {}
         self._hold_seconds = hold_seconds
         self._holds: dict[ParticipantId, asyncio.TimerHandle] = {}
         self.room = SessionRoom(spec)
@@ -170,10 +146,12 @@ class SessionWorker:
                 await self.store.load_notes(sid),
             )
             self.room = SessionRoom(self.spec, board)
+            self.room.ended_at = self.spec.ended_at
             self._ticker = asyncio.create_task(self.links.tick(
                 lambda: bool(self.connections) and self.submit(LinkTick())))
             while True:
-                timeout = HEARTBEAT_SECONDS if self.connections else self._idle_seconds
+                timeout = (HEARTBEAT_SECONDS if self.connections else
+                           0.5 if self.room.ended_at is not None else self._idle_seconds)
                 try:  # not wait_for: on 3.11 it can swallow a cancel racing an item
                     async with asyncio.timeout(timeout):
                         item = await self.inbox.get()
@@ -200,6 +178,7 @@ class SessionWorker:
         with contextlib.suppress(Exception):
             await self._log([ParticipantLeft(p, LeaveReason.SERVER_SHUTDOWN, now)
                              for p in self.room.participants])
+        self._notify(self.spec.session_id)
         for connection in self.connections.values():
             connection.send(protocol.Bye(reason=LeaveReason.SERVER_SHUTDOWN,
                                          message=LEAVE_MESSAGES[LeaveReason.SERVER_SHUTDOWN]))
@@ -233,6 +212,10 @@ class SessionWorker:
         elif isinstance(item, LinkTick):
             for report in self.links.on_tick(self.connections, time.time()):
                 await self._apply(report)
+            self.bitrates.sample(self.router, self.connections, time.time())
+            self._notify(self.spec.session_id)
+        elif isinstance(item, AdminRequest):
+            await self._admin(item)
         elif isinstance(item, (TransportFailed, TransportConnected)):
             connected = isinstance(item, TransportConnected)
             await self._apply(cmd.SetMediaConnected(ParticipantId(item.participant_id),
@@ -279,6 +262,22 @@ class SessionWorker:
         request.result.set_result(participant_id)
         await self._publish_events(events)
 
+    async def _admin(self, request: AdminRequest) -> None:
+        command: cmd.Command = cmd.EndSession()
+        if request.verb is AdminVerb.REMOVE_PARTICIPANT:
+            assert request.participant_id is not None
+            command = cmd.RemoveParticipant(request.participant_id)
+            if request.reason:
+                self._bye_text[request.participant_id] = (
+                    f"{LEAVE_MESSAGES[LeaveReason.REMOVED]} Reason: {request.reason}")
+        try:
+            events = self.room.handle(command, time.time())
+        except DomainError as exc:
+            request.result.set_exception(exc)
+            return
+        await self._publish_events(events)
+        request.result.set_result(None)
+
     async def _apply(self, command: cmd.Command) -> None:
         await self._publish_events(self.room.handle(command, time.time()))
 
@@ -295,6 +294,8 @@ class SessionWorker:
             for other in self.connections.values():
                 if other is not connection or not isinstance(event, NotesEdited):
                     other.send_encoded(text)
+            if isinstance(event, (AgendaChanged, TimerChanged)):
+                self._notify(self.spec.session_id)
 
     async def _persist(self, events: list[BoardEvent]) -> None:
         sid = self.spec.session_id
@@ -325,9 +326,15 @@ class SessionWorker:
 
     async def _publish_events(self, events: list[Event]) -> None:
         await self._log(events)
+        if events:
+            self._notify(self.spec.session_id)
         for event in events:
+            if isinstance(event, SessionEnded):
+                await self.store.mark_ended(self.spec.session_id, event.at)
             if not isinstance(event, RoomEvent):
                 continue
+            if self.started_at is None:
+                self.started_at = event.at
             subject = event.participant.participant_id
             if isinstance(event, ParticipantLeft):
                 await self._detach(subject, event.reason)
@@ -344,13 +351,15 @@ class SessionWorker:
 
     async def _detach(self, participant_id: ParticipantId, reason: LeaveReason) -> None:
         connection = self.connections.pop(participant_id, None)
+        text = self._bye_text.pop(participant_id, None) or LEAVE_MESSAGES.get(
+            reason, f"You were disconnected ({reason.value}).")
         if connection is not None and reason is not LeaveReason.DROPPED:
-            connection.send(protocol.Bye(reason=reason, message=LEAVE_MESSAGES.get(
-                reason, f"You were disconnected ({reason.value}).")))
+            connection.send(protocol.Bye(reason=reason, message=text))
             code = (protocol.CloseCode.REPLACED if reason is LeaveReason.REPLACED
                     else protocol.CloseCode.NORMAL)
-            connection.close(code, LEAVE_MESSAGES.get(reason, reason.value))
+            connection.close(code, text)
         self.links.sampler.forget(participant_id)
+        self.bitrates.forget(participant_id)
         await self.router.remove_participant(participant_id)
 
     async def _request(self, request: ClientRequest) -> None:

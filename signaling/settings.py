@@ -45,7 +45,11 @@ class Settings(BaseSettings):
     """How long a new socket may take to send ``join``."""
     idle_session_seconds: float = 30.0
     admin_token: str | None = Field(default=None, min_length=16)
-    """Bearer token for admin reports (program progress); unset: no admin access."""
+    """The admin credential (named "admin"); unset and no ``admins``: one is generated
+    on first start, printed once and kept in the storage backend."""
+    admins: dict[str, str] = Field(default_factory=dict)
+    """More administrators, name -> credential (each >= 16 chars); actions are logged
+    with the name, e.g. ``MENTOR_ROOMS_ADMINS='{"ana": "..."}'``."""
     reconnect_grace_seconds: float = Field(default=30.0, ge=0, le=600)
     """A dropped participant's seat is held this long for a rejoin (same participant id,
     "reconnecting" to the others); a drop and rejoin within it is one attendance interval."""

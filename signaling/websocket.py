@@ -16,14 +16,16 @@ from signaling import protocol
 from signaling.auth import InviteError, InviteSigner
 from signaling.backends.base import SessionStore
 from signaling.connection import Connection
+from signaling.inbox import ClientRequest, Disconnected, JoinRequest
 from signaling.registry import SessionRegistry
-from signaling.service import ClientRequest, Disconnected, JoinRequest, SessionWorker
+from signaling.service import SessionWorker
 
 logger = logging.getLogger(__name__)
 
 DOMAIN_CLOSE = {
     ErrorCode.ROOM_FULL: protocol.CloseCode.ROOM_FULL,
     ErrorCode.SESSION_ENDED: protocol.CloseCode.SESSION_ENDED,
+    ErrorCode.REMOVED: protocol.CloseCode.REMOVED,
 }
 
 
@@ -88,6 +90,9 @@ class SignalingEndpoint:
         if spec is None:
             return await self._refuse(connection, protocol.CloseCode.SESSION_NOT_FOUND,
                                       "this session does not exist")
+        if spec.ended_at is not None:
+            return await self._refuse(connection, protocol.CloseCode.SESSION_ENDED,
+                                      "this session has ended", ErrorCode.SESSION_ENDED, join.id)
         request = JoinRequest(connection, claims, join.display_name.strip() or "Guest", join.id)
         worker = self._registry.worker_for(spec)
         if not worker.submit(request):

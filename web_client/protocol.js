@@ -24,7 +24,9 @@ export const ErrorCode = Object.freeze({
   "INVALID_STATE": "invalid_state",
   "INVALID_UPDATE": "invalid_update",
   "LIMIT_REACHED": "limit_reached",
-  "INTERNAL": "internal"
+  "INTERNAL": "internal",
+  "REMOVED": "removed",
+  "NOT_FOUND": "not_found"
 });
 
 export const CloseCode = Object.freeze({
@@ -39,6 +41,8 @@ export const CloseCode = Object.freeze({
   "ROOM_FULL": 4409,
   "SESSION_ENDED": 4410,
   "REPLACED": 4411,
+  "REMOVED": 4412,
+  "NOT_ADMIN": 4413,
   "UNSUPPORTED_VERSION": 4426,
   "TOO_SLOW": 4429
 });
@@ -111,14 +115,20 @@ export const TimerAction = Object.freeze({
   "ADD_MINUTE": "add_minute"
 });
 
-export const CLIENT_MESSAGE_TYPES = Object.freeze(["agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "choose_media_mode", "join", "leave", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "set_media_state", "subscribe_answer", "timer_control", "timer_follow"]);
+export const CLIENT_MESSAGE_TYPES = Object.freeze(["admin_hello", "agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "choose_media_mode", "join", "leave", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "set_media_state", "subscribe_answer", "timer_control", "timer_follow"]);
 
-export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "error", "joined", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "subscribe_offer", "timer_changed"]);
+export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "dashboard_snapshot", "dashboard_update", "error", "joined", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "subscribe_offer", "timer_changed"]);
 
-/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate} ClientMessage */
+/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate|AdminHello} ClientMessage */
 
-/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated} ServerMessage */
+/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated|DashboardSnapshot|DashboardUpdate} ServerMessage */
 
+/**
+ * @typedef {Object} AdminHello
+ * @property {"admin_hello"} [type]
+ * @property {(string|null)} [id]
+ * @property {string} token
+ */
 /**
  * @typedef {Object} AgendaAdd
  * @property {"agenda_add"} [type]
@@ -243,6 +253,21 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {string} [video]
  */
 /**
+ * @typedef {Object} DashboardSnapshot
+ * @property {"dashboard_snapshot"} [type]
+ * @property {(string|null)} [re]
+ * @property {string} admin
+ * @property {number} server_time
+ * @property {Array<LiveSession>} sessions
+ */
+/**
+ * @typedef {Object} DashboardUpdate
+ * @property {"dashboard_update"} [type]
+ * @property {number} server_time
+ * @property {Array<LiveSession>} sessions
+ * @property {Array<string>} closed
+ */
+/**
  * @typedef {Object} Error
  * @property {"error"} [type]
  * @property {(string|null)} [re]
@@ -280,6 +305,39 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @typedef {Object} Leave
  * @property {"leave"} [type]
  * @property {(string|null)} [id]
+ */
+/**
+ * @typedef {Object} LiveParticipant
+ * @property {string} participant_id
+ * @property {string} identity
+ * @property {string} display_name
+ * @property {string} role
+ * @property {number} joined_at
+ * @property {boolean} connected
+ * @property {boolean} audio_muted
+ * @property {boolean} video_muted
+ * @property {boolean} media_flowing
+ * @property {string} media_mode
+ * @property {string} mode_reason
+ * @property {number} quality
+ * @property {number} bitrate_in
+ * @property {number} bitrate_out
+ */
+/**
+ * @typedef {Object} LiveSession
+ * @property {string} session_id
+ * @property {string} kind
+ * @property {string} title
+ * @property {number} capacity
+ * @property {(number|null)} [scheduled_start]
+ * @property {(number|null)} [planned_minutes]
+ * @property {(number|null)} [started_at]
+ * @property {(number|null)} [ended_at]
+ * @property {(AgendaItemInfo|null)} [current_item]
+ * @property {number} agenda_done
+ * @property {number} agenda_total
+ * @property {TimerInfo} timer
+ * @property {Array<LiveParticipant>} participants
  */
 /**
  * @typedef {Object} MediaRestart

@@ -68,6 +68,16 @@ class SessionStore(Protocol):
     async def load_feedback(self, session_id: SessionId) -> list[str]:
         """Every feedback record of a session."""
 
+    async def mark_ended(self, session_id: SessionId, at: float) -> None:
+        """Records that a session was ended (``load_session`` then reports ``ended_at``);
+        the first time is kept."""
+
+    async def append_admin_action(self, record: str) -> None:
+        """Appends one entry to the admin audit log (durable when this returns)."""
+
+    async def list_admin_actions(self, limit: int) -> list[str]:
+        """The last ``limit`` admin audit entries, oldest first."""
+
     async def close(self) -> None:
         """Releases the backend's resources."""
 

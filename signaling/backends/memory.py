@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from session_room.ids import SessionId
 from session_room.room import SessionSpec
 
@@ -18,12 +20,24 @@ class MemoryStore:
         self._attendance: dict[SessionId, list[str]] = {}
         self._invites: dict[tuple[SessionId, str], str] = {}
         self._feedback: dict[SessionId, dict[str, str]] = {}
+        self._admin_actions: list[str] = []
 
     async def save_session(self, spec: SessionSpec) -> None:
         self._sessions[spec.session_id] = spec
 
     async def load_session(self, session_id: SessionId) -> SessionSpec | None:
         return self._sessions.get(session_id)
+
+    async def mark_ended(self, session_id: SessionId, at: float) -> None:
+        spec = self._sessions.get(session_id)
+        if spec is not None and spec.ended_at is None:
+            self._sessions[session_id] = dataclasses.replace(spec, ended_at=at)
+
+    async def append_admin_action(self, record: str) -> None:
+        self._admin_actions.append(record)
+
+    async def list_admin_actions(self, limit: int) -> list[str]:
+        return self._admin_actions[-limit:] if limit > 0 else []
 
     async def secret(self, name: str, factory: str) -> str:
         return self._secrets.setdefault(name, factory)

@@ -21,6 +21,14 @@ CREATE TABLE IF NOT EXISTS sessions (
     scheduled_start REAL,
     planned_minutes INTEGER
 );
+CREATE TABLE IF NOT EXISTS session_ends (
+    session_id TEXT PRIMARY KEY,
+    ended_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS admin_actions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    record TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS boards (session_id TEXT PRIMARY KEY, document TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS chat (
@@ -55,6 +63,11 @@ CREATE TABLE IF NOT EXISTS feedback (
     PRIMARY KEY (session_id, identity)
 );
 """
+SELECT_SESSIONS = (
+    "SELECT s.session_id, s.kind, s.title, s.capacity, s.created_at, s.scheduled_start,"
+    " s.planned_minutes, e.ended_at FROM sessions s"
+    " LEFT JOIN session_ends e ON e.session_id = s.session_id"
+)
 
 
 class SqliteStore:
@@ -90,9 +103,25 @@ class SqliteStore:
 
     async def load_session(self, session_id: SessionId) -> SessionSpec | None:
         rows = await asyncio.to_thread(
-            self._run, "SELECT * FROM sessions WHERE session_id = ?", (session_id,)
+            self._run, SELECT_SESSIONS + " WHERE s.session_id = ?", (session_id,)
         )
         return _spec(rows[0]) if rows else None
+
+    async def mark_ended(self, session_id: SessionId, at: float) -> None:
+        await asyncio.to_thread(
+            self._run, "INSERT OR IGNORE INTO session_ends VALUES (?, ?)", (session_id, at)
+        )
+
+    async def append_admin_action(self, record: str) -> None:
+        await asyncio.to_thread(
+            self._run, "INSERT INTO admin_actions (record) VALUES (?)", (record,)
+        )
+
+    async def list_admin_actions(self, limit: int) -> list[str]:
+        rows = await asyncio.to_thread(
+            self._run, "SELECT record FROM admin_actions ORDER BY seq DESC LIMIT ?", (limit,)
+        )
+        return [str(r[0]) for r in reversed(rows)]
 
     async def secret(self, name: str, factory: str) -> str:
         await asyncio.to_thread(
@@ -194,7 +223,7 @@ class SqliteStore:
         return [(SessionId(str(a)), str(b), str(c)) for a, b, c in rows]
 
     async def list_sessions(self) -> list[SessionSpec]:
-        rows = await asyncio.to_thread(self._run, "SELECT * FROM sessions", ())
+        rows = await asyncio.to_thread(self._run, SELECT_SESSIONS, ())
         return [_spec(row) for row in rows]
 
     async def save_feedback(self, session_id: SessionId, identity: str, record: str) -> None:
@@ -216,7 +245,7 @@ class SqliteStore:
 
 
 def _spec(row: tuple[object, ...]) -> SessionSpec:
-    sid, kind, title, capacity, created_at, scheduled_start, planned = row
+    sid, kind, title, capacity, created_at, scheduled_start, planned, ended = row
     return SessionSpec(
         session_id=SessionId(str(sid)),
         kind=SessionKind(str(kind)),
@@ -225,4 +254,5 @@ def _spec(row: tuple[object, ...]) -> SessionSpec:
         created_at=float(str(created_at)),
         scheduled_start=None if scheduled_start is None else float(str(scheduled_start)),
         planned_minutes=None if planned is None else int(str(planned)),
+        ended_at=None if ended is None else float(str(ended)),
     )

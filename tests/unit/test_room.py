@@ -199,3 +199,50 @@ def test_a_held_seat_expires_into_a_dropped_leave() -> None:
     events = r.handle(ExpireSeat(pid), NOW + 40)
     assert isinstance(events[0], ParticipantLeft) and events[0].reason is LeaveReason.DROPPED
     assert r.get(pid) is None
+
+
+def test_a_removed_participant_leaves_with_the_reason_and_may_not_rejoin() -> None:
+    from session_room.commands import RemoveParticipant
+
+    r = room()
+    join(r, 1, Role.MENTOR)
+    join(r, 2, Role.MENTEE)
+    events = r.handle(RemoveParticipant(ParticipantId("PA_2")), NOW + 5)
+    assert [(type(e), getattr(e, "reason", None)) for e in events] == [
+        (ParticipantLeft, LeaveReason.REMOVED)]
+    with pytest.raises(DomainError) as err:
+        join(r, 3, Role.MENTEE, identity="ID_2")
+    assert err.value.code is ErrorCode.REMOVED
+    assert [p.participant_id for p in r.participants] == ["PA_1"]
+    join(r, 4, Role.MENTEE)  # somebody else may take the seat
+
+
+def test_removing_someone_absent_is_refused_and_changes_nothing() -> None:
+    from session_room.commands import RemoveParticipant
+
+    r = room()
+    join(r, 1, Role.MENTOR)
+    with pytest.raises(DomainError) as err:
+        r.handle(RemoveParticipant(ParticipantId("PA_9")), NOW)
+    assert err.value.code is ErrorCode.NOT_JOINED
+    assert len(r.participants) == 1
+
+
+def test_ending_a_session_makes_everyone_leave_including_held_seats_and_closes_it() -> None:
+    from session_room.commands import EndSession
+    from session_room.events import SessionEnded
+
+    r = room(SessionKind.CIRCLE, 4)
+    join(r, 1, Role.MENTOR)
+    join(r, 2, Role.MENTEE)
+    r.handle(Disconnect(ParticipantId("PA_2")), NOW + 3)
+    events = r.handle(EndSession(), NOW + 10)
+    assert [getattr(e, "reason", None) for e in events[:-1]] == [
+        LeaveReason.SESSION_ENDED, LeaveReason.SESSION_ENDED]
+    assert isinstance(events[-1], SessionEnded) and r.ended_at == NOW + 10
+    assert r.participants == []
+    with pytest.raises(DomainError) as err:
+        join(r, 3, Role.MENTEE)
+    assert err.value.code is ErrorCode.SESSION_ENDED
+    with pytest.raises(DomainError):
+        r.handle(EndSession(), NOW + 11)

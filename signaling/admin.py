@@ -1,0 +1,164 @@
+"""The admin live dashboard: a monitor fed by the session workers' event streams, and
+the ``/ws/admin`` socket that pushes it.
+
+Every worker calls :meth:`LiveMonitor.changed` after it applied events (joins, leaves,
+media modes, agenda and timer changes, each link sample). The monitor coalesces the
+changed sessions and, at most every :data:`FLUSH_SECONDS`, encodes one
+``dashboard_update`` for every watching admin. Nobody watching costs nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+
+from pydantic import ValidationError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from session_room.errors import ErrorCode
+from session_room.ids import SessionId
+from signaling import protocol
+from signaling.auth import InviteError, InviteSigner
+from signaling.connection import Connection
+from signaling.live_view import live_session
+from signaling.rest_auth import RestAuth
+from signaling.service import SessionWorker
+
+logger = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 0.1
+"""The longest a change waits before it is pushed (it is coalesced meanwhile)."""
+
+
+class LiveMonitor:
+    """Watches this node's live sessions for the admin dashboards.
+
+    Args:
+        workers: The registry's live workers (read only).
+    """
+
+    def __init__(self, workers: Mapping[SessionId, SessionWorker]) -> None:
+        self._workers = workers
+        self._watchers: set[Connection] = set()
+        self._dirty: set[SessionId] = set()
+        self._flush: asyncio.TimerHandle | None = None
+        self.updates_sent = 0
+
+    def live(self) -> list[protocol.LiveSession]:
+        """Every live session now."""
+        return [self.view(w) for w in list(self._workers.values()) if w.accepting]
+
+    def get(self, session_id: SessionId) -> SessionWorker | None:
+        """The live worker of a session, or ``None``."""
+        worker = self._workers.get(session_id)
+        return worker if worker is not None and worker.accepting else None
+
+    @staticmethod
+    def view(worker: SessionWorker) -> protocol.LiveSession:
+        """The dashboard row of one worker's session."""
+        return live_session(worker.room, worker.started_at, worker.bitrates)
+
+    def changed(self, session_id: SessionId) -> None:
+        """A session changed, started or stopped; pushed within :data:`FLUSH_SECONDS`."""
+        if not self._watchers:
+            return
+        self._dirty.add(session_id)
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._push)
+
+    def watch(self, connection: Connection) -> None:
+        """Starts pushing updates to an admin's socket."""
+        self._watchers.add(connection)
+
+    def unwatch(self, connection: Connection) -> None:
+        """Stops pushing to a socket (idempotent)."""
+        self._watchers.discard(connection)
+
+    def _push(self) -> None:
+        self._flush = None
+        dirty, self._dirty = self._dirty, set()
+        sessions: list[protocol.LiveSession] = []
+        closed: list[str] = []
+        for session_id in sorted(dirty):
+            worker = self.get(session_id)
+            if worker is None:
+                closed.append(session_id)
+            else:
+                sessions.append(self.view(worker))
+        text = protocol.encode(protocol.DashboardUpdate(
+            server_time=time.time(), sessions=sessions, closed=closed))
+        for connection in list(self._watchers):
+            if connection.closed:
+                self._watchers.discard(connection)
+            else:
+                connection.send_encoded(text)
+                self.updates_sent += 1
+
+    def close(self) -> None:
+        """Cancels a pending push and forgets the watchers."""
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        self._watchers.clear()
+
+
+class AdminEndpoint:
+    """Serves ``/ws/admin``: ``admin_hello`` first, then pushed dashboard messages."""
+
+    def __init__(self, monitor: LiveMonitor, auth: RestAuth, signer: InviteSigner,
+                 hello_timeout: float) -> None:
+        self._monitor = monitor
+        self._auth = auth
+        self._signer = signer
+        self._hello_timeout = hello_timeout
+
+    async def __call__(self, websocket: WebSocket) -> None:
+        await websocket.accept()
+        connection = Connection(websocket, label="admin")
+        try:
+            await self._serve(websocket, connection)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self._monitor.unwatch(connection)
+            await connection.wait_closed()
+
+    def _refuse(self, connection: Connection, close: protocol.CloseCode, text: str,
+                re: str | None = None) -> None:
+        connection.send(protocol.Error(re=re, code=ErrorCode.NOT_ALLOWED, message=text))
+        connection.close(close, text)
+
+    async def _serve(self, websocket: WebSocket, connection: Connection) -> None:
+        try:
+            hello = protocol.parse_client(
+                await asyncio.wait_for(websocket.receive_text(), self._hello_timeout))
+        except TimeoutError:
+            return self._refuse(connection, protocol.CloseCode.JOIN_TIMEOUT,
+                                "no admin_hello in time")
+        except ValidationError:
+            return self._refuse(connection, protocol.CloseCode.BAD_JOIN,
+                                "the first message must be admin_hello")
+        if not isinstance(hello, protocol.AdminHello):
+            return self._refuse(connection, protocol.CloseCode.BAD_JOIN,
+                                "the first message must be admin_hello", hello.id)
+        admin = self._auth.admin_name(hello.token)
+        if admin is None:
+            return self._refuse(connection, *self._why_not(hello.token), hello.id)
+        connection.send(protocol.DashboardSnapshot(
+            re=hello.id, admin=admin, server_time=time.time(), sessions=self._monitor.live()))
+        self._monitor.watch(connection)
+        logger.info("admin %s watches the live dashboard", admin)
+        while not connection.closed:
+            await websocket.receive_text()
+            connection.send(protocol.Error(
+                code=ErrorCode.NOT_ALLOWED,
+                message="the dashboard socket only pushes; act through the REST API (/docs)"))
+
+    def _why_not(self, token: str) -> tuple[protocol.CloseCode, str]:
+        try:
+            self._signer.verify(token, None)
+        except InviteError:
+            return protocol.CloseCode.TOKEN_INVALID, "this is not an admin credential"
+        return protocol.CloseCode.NOT_ADMIN, "an invite token does not give admin access"

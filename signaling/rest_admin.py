@@ -1,0 +1,201 @@
+"""REST for administrators: the live sessions (the dashboard's data), acting on them,
+sessions ended since a time, and the audit log of admin actions."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from pydantic import BaseModel, Field
+
+from session_room.errors import DomainError, ErrorCode
+from session_room.ids import ParticipantId, SessionId
+from session_room.roles import Role
+from signaling import protocol
+from signaling.admin import LiveMonitor
+from signaling.attendance_log import attendance_report
+from signaling.backends.base import SessionStore
+from signaling.inbox import AdminRequest, AdminVerb
+from signaling.rest import Invites
+from signaling.rest_auth import Authorization, RestAuth
+
+logger = logging.getLogger(__name__)
+
+AUDIT_LIMIT = 500
+
+
+class AdminAction(StrEnum):
+    """What the audit log records."""
+
+    END_SESSION = "end_session"
+    REMOVE_PARTICIPANT = "remove_participant"
+    JOIN_AS_OBSERVER = "join_as_observer"
+
+
+class AuditEntry(BaseModel):
+    """One admin action: who did what to which session, and when (UTC)."""
+
+    at: datetime
+    admin: str
+    action: AdminAction
+    session_id: str
+    participant_id: str | None = None
+    display_name: str | None = None
+    reason: str = ""
+
+
+class RemoveBody(BaseModel):
+    """Why a participant is removed; they see it."""
+
+    reason: str = Field(default="", max_length=200)
+
+
+class EndedSession(BaseModel):
+    """A session that ended (nobody left in it), with its attendance in short."""
+
+    session_id: str
+    title: str
+    kind: str
+    actual_start: str | None
+    actual_end: str | None
+    length_seconds: float | None
+    people: int
+    ended_by_admin: bool
+    attendance_page: str
+    notes: str
+
+
+class ObserverInvite(BaseModel):
+    """An observer invite for the admin: everyone in the session sees them."""
+
+    url: str
+    token: str
+    display_name: str
+
+
+def build_admin_router(store: SessionStore, auth: RestAuth, monitor: LiveMonitor,
+                       grace: float, invites: Invites) -> APIRouter:
+    """Returns the ``/api/admin`` routes; every one needs an admin credential."""
+    router = APIRouter(prefix="/api/admin", tags=["admin"])
+
+    def admin(authorization: Authorization = "") -> str:
+        return auth.require_admin(authorization)
+
+    async def audit(entry: AuditEntry) -> None:
+        await store.append_admin_action(entry.model_dump_json())
+        logger.info("admin %s: %s %s %s %s", entry.admin, entry.action.value,
+                    entry.session_id, entry.participant_id or "", entry.reason)
+
+    async def act(session_id: str, request: AdminRequest) -> None:
+        worker = monitor.get(SessionId(session_id))
+        if worker is None or not worker.submit(request):
+            raise HTTPException(status.HTTP_409_CONFLICT, "this session is not live here")
+        try:
+            await request.result
+        except DomainError as exc:
+            code = (status.HTTP_404_NOT_FOUND if exc.code is ErrorCode.NOT_JOINED
+                    else status.HTTP_409_CONFLICT)
+            raise HTTPException(code, exc.message) from exc
+
+    @router.get("/live")
+    async def live_sessions(_: str = Depends(admin)) -> list[protocol.LiveSession]:
+        """Every live session with its participants (what the dashboard shows)."""
+        return monitor.live()
+
+    @router.get("/live/{session_id}")
+    async def live_session(session_id: str, _: str = Depends(admin)) -> protocol.LiveSession:
+        """One live session."""
+        worker = monitor.get(SessionId(session_id))
+        if worker is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "this session is not live")
+        return monitor.view(worker)
+
+    @router.post("/sessions/{session_id}/end")
+    async def end_session(session_id: str, who: str = Depends(admin)) -> AuditEntry:
+        """Ends a session: everyone is disconnected with the reason, nobody may join again."""
+        spec = await store.load_session(SessionId(session_id))
+        if spec is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "this session does not exist")
+        if spec.ended_at is not None:
+            raise HTTPException(status.HTTP_409_CONFLICT, "this session has already ended")
+        if monitor.get(spec.session_id) is not None:
+            await act(session_id, AdminRequest(AdminVerb.END_SESSION, who))
+        else:
+            await store.mark_ended(spec.session_id, time.time())
+        entry = AuditEntry(at=_now(), admin=who, action=AdminAction.END_SESSION,
+                           session_id=session_id)
+        await audit(entry)
+        return entry
+
+    @router.post("/sessions/{session_id}/participants/{participant_id}/remove")
+    async def remove_participant(session_id: str, participant_id: str, body: RemoveBody,
+                                 who: str = Depends(admin)) -> AuditEntry:
+        """Removes a participant; they see why, and may not rejoin while the session lives."""
+        worker = monitor.get(SessionId(session_id))
+        person = worker.room.get(ParticipantId(participant_id)) if worker else None
+        await act(session_id, AdminRequest(AdminVerb.REMOVE_PARTICIPANT, who,
+                                           ParticipantId(participant_id), body.reason.strip()))
+        entry = AuditEntry(at=_now(), admin=who, action=AdminAction.REMOVE_PARTICIPANT,
+                           session_id=session_id, participant_id=participant_id,
+                           display_name=person.display_name if person else None,
+                           reason=body.reason.strip())
+        await audit(entry)
+        return entry
+
+    @router.post("/sessions/{session_id}/observe")
+    async def observe(session_id: str, request: Request,
+                      who: str = Depends(admin)) -> ObserverInvite:
+        """An observer invite for the admin: in the call they are a visible observer."""
+        spec = await store.load_session(SessionId(session_id))
+        if spec is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "this session does not exist")
+        name = f"{who} (admin)"
+        invite = await invites.issue(request, spec.session_id, Role.OBSERVER, name)
+        await audit(AuditEntry(at=_now(), admin=who, action=AdminAction.JOIN_AS_OBSERVER,
+                               session_id=session_id, display_name=name))
+        return ObserverInvite(url=invite.url, token=invite.token, display_name=name)
+
+    @router.get("/sessions/ended")
+    async def ended_sessions(
+        since: Annotated[float, Query(description="epoch seconds")] = 0.0,
+        _: str = Depends(admin),
+    ) -> list[EndedSession]:
+        """Sessions with attendance that are not live and ended at or after ``since``
+        (the dashboard passes local midnight: "ended today"), newest first."""
+        out: list[EndedSession] = []
+        now = time.time()
+        for spec in await store.list_sessions():
+            if monitor.get(spec.session_id) is not None:
+                continue
+            report = await attendance_report(store, spec, now, grace)
+            end = report["actual_end"]
+            if end is None or datetime.fromisoformat(end).timestamp() < since:
+                continue
+            out.append(EndedSession(
+                session_id=spec.session_id, title=spec.title, kind=spec.kind.value,
+                actual_start=report["actual_start"], actual_end=end,
+                length_seconds=report["length_seconds"], people=len(report["people"]),
+                ended_by_admin=spec.ended_at is not None,
+                attendance_page=f"/s/{spec.session_id}/attendance",
+                notes=f"/api/sessions/{spec.session_id}/summary.md"))
+        return sorted(out, key=lambda s: s.actual_end or "", reverse=True)
+
+    @router.get("/actions")
+    async def admin_actions(
+        limit: Annotated[int, Query(ge=1, le=AUDIT_LIMIT)] = 100,
+        _: str = Depends(admin),
+    ) -> list[AuditEntry]:
+        """The audit log of admin actions, oldest first."""
+        return [AuditEntry.model_validate(json.loads(r))
+                for r in await store.list_admin_actions(limit)]
+
+    return router
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
