@@ -198,3 +198,31 @@ export async function downloadAuthorized(path, token, fallbackName) {
   anchor.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/**
+ * POSTs JSON with a bearer token.
+ * @param {string} path
+ * @param {string} token
+ * @param {Object} [body]
+ * @returns {Promise<any>} The parsed JSON reply.
+ * @throws {ApiError} With the server's explanation when it refuses.
+ */
+export async function postAuthorized(path, token, body = {}) {
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'Could not reach the server. Check your connection and try again.');
+  }
+  const reply = await response.json().catch(() => null);
+  if (!response.ok) {
+    const detail = reply && typeof reply === 'object' && 'detail' in reply ? describeDetail(reply.detail) : '';
+    throw new ApiError(response.status, detail || `The server answered ${response.status}.`);
+  }
+  return reply;
+}

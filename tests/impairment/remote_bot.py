@@ -5,9 +5,10 @@ Lines: ``{"kind": "joined", "participant_id"}``; every 0.25 s a ``status`` with 
 monotonic time (system-wide, so comparable with the test process), the frames
 received per kind, the arrival times of audio frames since the last status, and the
 bot's own media mode as the server last told it; and one ``message`` line per chat
-or agenda message received.
+or agenda message received. When the server closes the bot's socket it writes
+``{"kind": "closed", "code", "reason"}`` (the ``bye`` reason) and exits.
 
-Usage: ``python -m tests.impairment.remote_bot WS_URL TOKEN``; stops on SIGTERM.
+Usage: ``python -m tests.impairment.remote_bot WS_URL TOKEN [NAME]``; stops on SIGTERM.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ def emit(line: dict[str, object]) -> None:
     sys.stdout.flush()
 
 
-async def main(ws_url: str, token: str) -> None:
-    """Joins, publishes and reports until SIGTERM."""
-    bot = Bot(ws_url, token, name="Remote mentee", video_loop_frames=90)
+async def main(ws_url: str, token: str, name: str = "Remote mentee") -> None:
+    """Joins, publishes and reports until SIGTERM or until the server closes it."""
+    bot = Bot(ws_url, token, name=name, video_loop_frames=90)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await bot.join(timeout=20)
@@ -40,6 +41,11 @@ async def main(ws_url: str, token: str) -> None:
     seen_messages = 0
     audio_seen: dict[int, int] = {}
     while not stop.is_set():
+        if bot.close_code is not None:
+            bye = next((m for m in bot.received if isinstance(m, protocol.Bye)), None)
+            emit({"kind": "closed", "code": bot.close_code,
+                  "reason": bye.reason.value if bye else None})
+            break
         arrivals: list[float] = []
         frames = {"audio": 0, "video": 0}
         for probe in bot.probes.values():
@@ -71,4 +77,4 @@ async def main(ws_url: str, token: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    asyncio.run(main(*sys.argv[1:4]))

@@ -1,0 +1,222 @@
+// @ts-check
+/**
+ * The admin live dashboard: signs in with the admin credential, opens /ws/admin,
+ * applies the pushed snapshot and updates, ticks the times locally every second,
+ * and runs the admin actions over REST (end session, remove participant, join as
+ * a visible observer, attendance, notes). The credential stays in sessionStorage.
+ */
+
+import { ApiError, downloadAuthorized, fetchAuthorized, postAuthorized } from './api.js';
+import { byId, el } from './dom.js';
+import { endedRow, sessionCard, tick } from './live_rows.js';
+import { CloseCode } from './protocol.js';
+
+/** @typedef {import('./protocol.js').LiveSession} LiveSession */
+/** @typedef {import('./protocol.js').LiveParticipant} LiveParticipant */
+/** @typedef {import('./live_rows.js').EndedSession} EndedSession */
+
+const TOKEN_KEY = 'mentor-rooms.admin-token';
+const RETRY_MS = 2000;
+
+/**
+ * @typedef {Object} AuditEntry
+ * @property {string} at
+ * @property {string} admin
+ * @property {string} action
+ * @property {string} session_id
+ * @property {string|null} [display_name]
+ * @property {string} [reason]
+ */
+
+class Dashboard {
+  /** @param {string} token */
+  constructor(token) {
+    this.token = token;
+    /** @type {Map<string, LiveSession>} */
+    this.sessions = new Map();
+    /** Server time minus local time, seconds. */
+    this.offset = 0;
+    /** @type {WebSocket|null} */
+    this.socket = null;
+    this.stopped = false;
+    this.container = byId('live-sessions');
+    /** @type {import('./live_rows.js').RowActions} */
+    this.actions = {
+      end: (s) => void this.endSession(s),
+      remove: (s, p) => void this.remove(s, p),
+      observe: (s) => void this.observe(s),
+      attendance: (s) => this.openAttendance(s.session_id),
+      notes: (s) => void this.act(() => downloadAuthorized(
+        `/api/sessions/${encodeURIComponent(s.session_id)}/summary.md`, this.token, 'notes.md')),
+    };
+    window.setInterval(() => tick(this.container, this.sessions, this.now()), 1000);
+  }
+
+  /** @returns {number} Server epoch seconds now. */
+  now() {
+    return Date.now() / 1000 + this.offset;
+  }
+
+  /** Opens the socket and says hello; reconnects after a drop. */
+  connect() {
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/admin`;
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    setState('connecting', 'Connecting…');
+    socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'admin_hello', id: 'hello', token: this.token })));
+    socket.addEventListener('message', (event) => this.onMessage(JSON.parse(String(event.data))));
+    socket.addEventListener('close', (event) => {
+      if (this.socket !== socket || this.stopped) return;
+      if (event.code === CloseCode.TOKEN_INVALID || event.code === CloseCode.NOT_ADMIN) {
+        this.stopped = true;
+        signOut(event.reason || 'This is not an admin credential.');
+        return;
+      }
+      setState('reconnecting', 'Reconnecting…');
+      window.setTimeout(() => this.connect(), RETRY_MS);
+    });
+  }
+
+  /** @param {any} message */
+  onMessage(message) {
+    if (message.type === 'dashboard_snapshot') {
+      byId('live-admin').textContent = message.admin;
+      this.sessions = new Map(message.sessions.map((/** @type {LiveSession} */ s) => [s.session_id, s]));
+      setState('live', 'Live');
+      void this.loadEnded();
+      void this.loadActions();
+    } else if (message.type === 'dashboard_update') {
+      for (const s of /** @type {Array<LiveSession>} */ (message.sessions)) this.sessions.set(s.session_id, s);
+      for (const id of /** @type {Array<string>} */ (message.closed)) this.sessions.delete(id);
+      if (message.closed.length) void this.loadEnded();
+    } else {
+      return;
+    }
+    this.offset = message.server_time - Date.now() / 1000;
+    this.render();
+  }
+
+  render() {
+    const cards = [...this.sessions.values()]
+      .sort((a, b) => (a.started_at ?? Infinity) - (b.started_at ?? Infinity))
+      .map((s) => sessionCard(s, this.actions));
+    this.container.replaceChildren(...cards);
+    byId('live-count').textContent = String(cards.length);
+    byId('live-empty').hidden = cards.length > 0;
+    tick(this.container, this.sessions, this.now());
+  }
+
+  /**
+   * Runs an action; shows its error, if any, above the sessions.
+   * @param {() => Promise<unknown>} action
+   */
+  async act(action) {
+    const box = byId('live-action-error');
+    box.hidden = true;
+    try {
+      await action();
+    } catch (error) {
+      box.textContent = error instanceof ApiError ? error.message : 'That did not work; try again.';
+      box.hidden = false;
+    }
+    void this.loadActions();
+  }
+
+  /** @param {LiveSession} session */
+  async endSession(session) {
+    if (!window.confirm(`End "${session.title}" for everyone in it? Nobody can join it again.`)) return;
+    await this.act(() => postAuthorized(`/api/admin/sessions/${encodeURIComponent(session.session_id)}/end`, this.token));
+  }
+
+  /**
+   * @param {LiveSession} session
+   * @param {LiveParticipant} person
+   */
+  async remove(session, person) {
+    const reason = window.prompt(`Remove ${person.display_name || 'this person'} from "${session.title}"? They will see this reason (optional):`, '');
+    if (reason === null) return;
+    const path = `/api/admin/sessions/${encodeURIComponent(session.session_id)}/participants/${encodeURIComponent(person.participant_id)}/remove`;
+    await this.act(() => postAuthorized(path, this.token, { reason }));
+  }
+
+  /** @param {LiveSession} session */
+  async observe(session) {
+    await this.act(async () => {
+      const invite = await postAuthorized(`/api/admin/sessions/${encodeURIComponent(session.session_id)}/observe`, this.token);
+      window.open(invite.url, '_blank', 'noopener');
+    });
+  }
+
+  /** @param {string} sessionId */
+  openAttendance(sessionId) {
+    window.open(`/s/${encodeURIComponent(sessionId)}/attendance#token=${encodeURIComponent(this.token)}`, '_blank', 'noopener');
+  }
+
+  /** Local midnight, epoch seconds. */
+  static midnight() {
+    const d = new Date();
+    d.setHours(0, 0, 0, 0);
+    return d.getTime() / 1000;
+  }
+
+  async loadEnded() {
+    const response = await fetchAuthorized(`/api/admin/sessions/ended?since=${Dashboard.midnight()}`, this.token).catch(() => null);
+    if (!response) return;
+    const rows = /** @type {Array<EndedSession>} */ (await response.json());
+    byId('ended-table').querySelector('tbody')?.replaceChildren(...rows.map((r) => endedRow(r, (e) => this.openAttendance(e.session_id))));
+    byId('ended-empty').hidden = rows.length > 0;
+  }
+
+  async loadActions() {
+    const response = await fetchAuthorized('/api/admin/actions?limit=20', this.token).catch(() => null);
+    if (!response) return;
+    const entries = /** @type {Array<AuditEntry>} */ (await response.json()).reverse();
+    byId('admin-actions').replaceChildren(...entries.map((e) => el('li', {
+      text: `${new Date(e.at).toLocaleTimeString()} · ${e.admin} · ${e.action.replaceAll('_', ' ')} · ${e.session_id}`
+        + `${e.display_name ? ` · ${e.display_name}` : ''}${e.reason ? ` · “${e.reason}”` : ''}`,
+    })));
+  }
+}
+
+/**
+ * @param {string} state
+ * @param {string} text
+ */
+function setState(state, text) {
+  const node = byId('live-state');
+  node.dataset.state = state;
+  node.textContent = text;
+}
+
+/** @param {string} why */
+function signOut(why) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  byId('live-board').hidden = true;
+  byId('live-signin').hidden = false;
+  const error = byId('live-error');
+  error.textContent = why;
+  error.hidden = false;
+}
+
+/** @param {string} token */
+function open(token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  byId('live-signin').hidden = true;
+  byId('live-board').hidden = false;
+  byId('live-error').hidden = true;
+  const dashboard = new Dashboard(token);
+  dashboard.connect();
+  /** @type {any} */ (window).mentorRoomsDashboard = dashboard;
+}
+
+function main() {
+  byId('live-login').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = byId('live-token', HTMLInputElement).value.trim();
+    if (token) open(token);
+  });
+  const saved = sessionStorage.getItem(TOKEN_KEY);
+  if (saved) open(saved);
+}
+
+main();
