@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from session_room.errors import ErrorCode
 from session_room.quality import MediaMode, ModeReason, QualityLevel
 from session_room.roles import LeaveReason, Role, SessionKind
+from session_room.timer import TimerAction, TimerStatus
 from signaling.protocol_admin import (
     AdminClientMessage,
     AdminHello,
@@ -347,6 +348,7 @@ SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
 
 
 __all__ = [
+    "TimerAction", "TimerStatus",
     "AdminHello", "DashboardSnapshot", "DashboardUpdate", "LiveParticipant", "LiveSession",
     "AgendaAdd", "AgendaChanged", "AgendaEdit", "AgendaFinish", "AgendaInfo", "AgendaItemInfo",
     "AgendaMove", "AgendaPolicy", "AgendaRemove", "AgendaStart", "BoardInfo", "ChatMessageInfo",

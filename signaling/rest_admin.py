@@ -3,6 +3,7 @@ sessions ended since a time, and the audit log of admin actions."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -27,6 +28,8 @@ from signaling.rest_auth import Authorization, RestAuth
 logger = logging.getLogger(__name__)
 
 AUDIT_LIMIT = 500
+ACT_TIMEOUT = 10.0
+"""Seconds an admin request may wait for the session's worker."""
 
 
 class AdminAction(StrEnum):
@@ -96,7 +99,11 @@ def build_admin_router(store: SessionStore, auth: RestAuth, monitor: LiveMonitor
         if worker is None or not worker.submit(request):
             raise HTTPException(status.HTTP_409_CONFLICT, "this session is not live here")
         try:
-            await request.result
+            async with asyncio.timeout(ACT_TIMEOUT):
+                await request.result
+        except TimeoutError as exc:
+            raise HTTPException(status.HTTP_504_GATEWAY_TIMEOUT,
+                                "the session did not answer in time") from exc
         except DomainError as exc:
             code = (status.HTTP_404_NOT_FOUND if exc.code is ErrorCode.NOT_JOINED
                     else status.HTTP_409_CONFLICT)

@@ -123,6 +123,10 @@ class SignalingEndpoint:
                                                code=ErrorCode.MALFORMED_MESSAGE,
                                                message=_error_text(exc)))
                 continue
+            if isinstance(message, protocol.AdminHello):
+                connection.send(protocol.Error(re=message.id, code=ErrorCode.NOT_ALLOWED,
+                                               message="admin_hello belongs on /ws/admin"))
+                continue
             request = ClientRequest(participant_id, connection, message)
             if not worker.submit(request):
                 connection.send(protocol.Error(re=message.id, code=ErrorCode.RATE_LIMITED,

@@ -289,10 +289,11 @@ function onBye(msg) {
   teardown();
   hideNotice();
   const ended = msg.reason === LeaveReason.SESSION_ENDED || msg.reason === LeaveReason.SERVER_SHUTDOWN;
+  const removed = msg.reason === LeaveReason.REMOVED;
   const heading = wasLeaving || msg.reason === LeaveReason.LEFT
     ? 'You left the session'
-    : ended ? 'The session has ended' : 'You are no longer in the session';
-  showLeftScreen(heading, msg.message, msg.reason !== LeaveReason.SESSION_ENDED);
+    : ended ? 'The session has ended' : removed ? 'You were removed from the session' : 'You are no longer in the session';
+  showLeftScreen(heading, msg.message, msg.reason !== LeaveReason.SESSION_ENDED && !removed);
 }
 
 // ------------------------------------------------------------------ controls

@@ -100,3 +100,48 @@ def test_the_dashboard_shows_two_bots_and_end_session_disconnects_them(
         page.context.close()
         for bot in bots:
             bot.stop()
+
+
+def test_a_removed_person_sees_why_and_an_admin_who_joins_is_listed_as_observer(
+    browser: Any, server: LiveServer,
+) -> None:
+    from tests.e2e.test_browser_rooms import open_room
+
+    sid, mentor = server.create_session("one_on_one", title="Weekly check-in")
+    mentee_url = server.invite(sid, mentor, "mentee", "Ana")["url"]
+    bot = BotProcess(server.ws_url(sid), mentor, "Maya bot")
+    ana = open_room(browser, mentee_url, "Ana")
+    dashboard = browser.new_context().new_page()
+    try:
+        bot.wait_for("joined", 30)
+        dashboard.goto(f"{server.base_url}/admin/live")
+        dashboard.fill("#live-token", ADMIN)
+        dashboard.click("#live-login button[type=submit]")
+        card = f"article.live-session[data-session-id='{sid}']"
+        dashboard.wait_for_function(
+            f"document.querySelectorAll(\"{card} tr.live-participant\").length === 2")
+        with dashboard.context.expect_page() as opened:
+            dashboard.click(f"{card} button:has-text('Join as observer')")
+        observer = opened.value
+        observer.wait_for_selector("#join-button", state="visible")
+        observer.click("#join-button")
+        ana.wait_for_function(
+            "[...document.querySelectorAll('#participant-list li')]"
+            ".some(li => li.textContent.includes('admin (admin)')"
+            " && li.dataset.role === 'observer')", timeout=20_000)
+        dashboard.once("dialog", lambda dialog: dialog.accept("Please use your own invite"))
+        dashboard.click(f"{card} tr.live-participant:has-text('Ana') button:has-text('Remove')")
+        ana.wait_for_selector("#left-heading", state="visible", timeout=15_000)
+        assert "removed" in ana.locator("#left-heading").inner_text()
+        assert "Please use your own invite" in ana.locator("#left-message").inner_text()
+        assert ana.locator("#rejoin-button").is_hidden()
+        dashboard.wait_for_function(
+            f"document.querySelectorAll(\"{card} tr.live-participant[data-role=mentee]\")"
+            ".length === 0")
+        actions = dashboard.locator("#admin-actions").inner_text()
+        assert "remove participant" in actions and "join as observer" in actions
+        observer.context.close()
+    finally:
+        dashboard.context.close()
+        ana.context.close()
+        bot.stop()
