@@ -44,6 +44,8 @@ class LiveMonitor:
         self._watchers: set[Connection] = set()
         self._dirty: set[SessionId] = set()
         self._flush: asyncio.TimerHandle | None = None
+        self._sent: dict[SessionId, protocol.LiveSession] = {}
+        """The row last pushed per session: an unchanged row is not sent again."""
         self.updates_sent = 0
 
     def live(self) -> list[protocol.LiveSession]:
@@ -69,8 +71,12 @@ class LiveMonitor:
             self._flush = asyncio.get_running_loop().call_later(FLUSH_SECONDS, self._push)
 
     def watch(self, connection: Connection) -> None:
-        """Starts pushing updates to an admin's socket."""
+        """Starts pushing updates to an admin's socket (after its snapshot). Every live
+        session is pushed once more to everyone, so no watcher keeps a stale row."""
         self._watchers.add(connection)
+        self._sent.clear()
+        for session_id in list(self._workers):
+            self.changed(session_id)
 
     def unwatch(self, connection: Connection) -> None:
         """Stops pushing to a socket (idempotent)."""
@@ -85,8 +91,12 @@ class LiveMonitor:
             worker = self.get(session_id)
             if worker is None:
                 closed.append(session_id)
-            else:
-                sessions.append(self.view(worker))
+                self._sent.pop(session_id, None)
+            elif (row := self.view(worker)) != self._sent.get(session_id):
+                sessions.append(row)
+                self._sent[session_id] = row
+        if not sessions and not closed:
+            return
         text = protocol.encode(protocol.DashboardUpdate(
             server_time=time.time(), sessions=sessions, closed=closed))
         for connection in list(self._watchers):

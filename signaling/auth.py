@@ -26,6 +26,8 @@ class InviteClaims:
         identity: The person it was issued to (stable across sessions).
         display_name: Suggested display name ("" if none).
         expires_at: Expiry, seconds since the epoch.
+        by_admin: Issued to an administrator to observe: the display name is fixed
+            (it says "(admin)") so everyone in the call sees who is watching.
     """
 
     session_id: SessionId
@@ -33,6 +35,7 @@ class InviteClaims:
     identity: Identity
     display_name: str
     expires_at: float
+    by_admin: bool = False
 
 
 class InviteError(Exception):
@@ -65,6 +68,7 @@ class InviteSigner:
         display_name: str,
         ttl_seconds: float,
         now: float | None = None,
+        by_admin: bool = False,
     ) -> tuple[str, float]:
         """Returns a signed token and its expiry time (epoch seconds)."""
         issued = time.time() if now is None else now
@@ -79,6 +83,8 @@ class InviteSigner:
             "exp": int(expires),
             "jti": secrets.token_urlsafe(8),
         }
+        if by_admin:
+            claims["adm"] = True
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM), float(int(expires))
 
     def verify(self, token: str, session_id: str | None) -> InviteClaims:
@@ -115,4 +121,5 @@ class InviteSigner:
             identity=Identity(str(claims["sub"])),
             display_name=str(claims.get("name", "")),
             expires_at=float(claims["exp"]),
+            by_admin=claims.get("adm") is True,
         )

@@ -55,6 +55,8 @@ class Connection:
             self._force_close(code, reason)
 
     def _force_close(self, code: int, reason: str) -> None:
+        if not self.closed:
+            count_close(code)
         self.closed = True
         while not self._outbox.empty():
             self._outbox.get_nowait()
@@ -67,7 +69,7 @@ class Connection:
                 if isinstance(item, tuple):
                     code, reason = item
                     if self.websocket.client_state == WebSocketState.CONNECTED:
-                        await self.websocket.close(code, reason[:120])
+                        await self.websocket.close(code, close_reason(reason))
                     return
                 await self.websocket.send_text(item)
         except Exception:  # the peer went away; the reader notices and reports it
@@ -78,3 +80,12 @@ class Connection:
         if not self.closed:
             self._writer.cancel()
         await asyncio.wait([self._writer])  # never swallows a cancel of the caller
+
+
+MAX_CLOSE_REASON_BYTES = 123
+"""A close frame's reason may carry at most this many bytes of UTF-8 (RFC 6455)."""
+
+
+def close_reason(text: str) -> str:
+    """``text`` cut to fit a close frame, never in the middle of a character."""
+    return text.encode()[:MAX_CLOSE_REASON_BYTES].decode(errors="ignore")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from media.events import SubscribeOfferReady
 from session_room.events import (
     Event,
     LinkChanged,
@@ -13,8 +14,24 @@ from session_room.events import (
     ParticipantResumed,
 )
 from session_room.participant import Participant
+from session_room.roles import LeaveReason
 from session_room.room import SessionSpec
 from signaling import protocol
+
+LEAVE_MESSAGES = {
+    LeaveReason.LEFT: "You left the session.",
+    LeaveReason.REPLACED: "You joined from another tab or device; this one was disconnected.",
+    LeaveReason.SERVER_SHUTDOWN: "The server is restarting.",
+    LeaveReason.REMOVED: "An administrator removed you from the session.",
+    LeaveReason.SESSION_ENDED: "An administrator ended the session.",
+}
+"""What the ``bye`` says to the person who leaves, by reason."""
+LEAVE_CLOSE_CODES = {
+    LeaveReason.REPLACED: protocol.CloseCode.REPLACED,
+    LeaveReason.REMOVED: protocol.CloseCode.REMOVED,
+    LeaveReason.SESSION_ENDED: protocol.CloseCode.SESSION_ENDED,
+}
+"""The close code after a ``bye`` (normal unless listed)."""
 
 
 def participant_info(participant: Participant) -> protocol.ParticipantInfo:
@@ -60,3 +77,12 @@ def broadcast_message(event: Event) -> protocol.AnyServerMessage:
                           ParticipantDropped, ParticipantResumed)):
         return protocol.ParticipantUpdated(participant=participant_info(event.participant))
     raise TypeError(f"no message for {event!r}")
+
+
+def subscribe_offer(item: SubscribeOfferReady) -> protocol.SubscribeOffer:
+    """The ``subscribe_offer`` for a relay's new receive offer."""
+    return protocol.SubscribeOffer(
+        revision=item.revision, sdp=item.sdp,
+        tracks=[protocol.TrackInfo(mid=t.mid, participant_id=t.participant_id,
+                                   kind=protocol.MediaKind(t.kind)) for t in item.tracks],
+    )

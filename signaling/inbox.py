@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from media.events import MediaEvent
+from session_room.errors import DomainError, ErrorCode
 from session_room.ids import ParticipantId
 from signaling import protocol
+from signaling.audit import AdminAction, AuditEntry
 from signaling.auth import InviteClaims
 from signaling.connection import Connection
 
@@ -56,30 +57,24 @@ class SeatExpired:
     participant_id: ParticipantId
 
 
-class AdminVerb(StrEnum):
-    """What an administrator may do to a live session."""
-
-    END_SESSION = "end_session"
-    REMOVE_PARTICIPANT = "remove_participant"
-
-
 @dataclass(slots=True)
 class AdminRequest:
-    """An administrator acts on the session; ``result`` is set when it is done, or
-    gets the :class:`~session_room.errors.DomainError` that refused it.
+    """An administrator acts on the session; ``result`` gets the audit entry once it
+    is done and logged, or the :class:`~session_room.errors.DomainError` that refused it
+    (also when the worker stopped first).
 
     Attributes:
-        verb: What to do.
+        verb: ``END_SESSION`` or ``REMOVE_PARTICIPANT``.
         admin: Who asked (their name from the settings).
         participant_id: Whom to remove (``REMOVE_PARTICIPANT`` only).
         reason: Shown to the removed participant (may be empty).
     """
 
-    verb: AdminVerb
+    verb: AdminAction
     admin: str
     participant_id: ParticipantId | None = None
     reason: str = ""
-    result: asyncio.Future[None] = field(
+    result: asyncio.Future[AuditEntry] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
 
@@ -88,3 +83,13 @@ InboxItem = (
     JoinRequest | ClientRequest | Disconnected | LinkTick | SeatExpired | AdminRequest
     | MediaEvent
 )
+
+
+def refuse_pending(inbox: asyncio.Queue[InboxItem]) -> None:
+    """Empties a stopping worker's inbox: joins and admin requests that were still
+    queued get a typed refusal instead of waiting forever."""
+    while not inbox.empty():
+        item = inbox.get_nowait()
+        if isinstance(item, JoinRequest | AdminRequest) and not item.result.done():
+            item.result.set_exception(DomainError(
+                ErrorCode.INVALID_STATE, "the session was stopping; please try again"))

@@ -7,8 +7,7 @@ import asyncio
 import json
 import logging
 import time
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -20,36 +19,19 @@ from session_room.roles import Role
 from signaling import protocol
 from signaling.admin import LiveMonitor
 from signaling.attendance_log import attendance_report
+from signaling.audit import AdminAction, AuditEntry, write_audit
 from signaling.backends.base import SessionStore
-from signaling.inbox import AdminRequest, AdminVerb
+from signaling.inbox import AdminRequest
+from signaling.registry import SessionRegistry
 from signaling.rest import Invites
 from signaling.rest_auth import Authorization, RestAuth
+from signaling.service import SessionWorker
 
 logger = logging.getLogger(__name__)
 
 AUDIT_LIMIT = 500
 ACT_TIMEOUT = 10.0
 """Seconds an admin request may wait for the session's worker."""
-
-
-class AdminAction(StrEnum):
-    """What the audit log records."""
-
-    END_SESSION = "end_session"
-    REMOVE_PARTICIPANT = "remove_participant"
-    JOIN_AS_OBSERVER = "join_as_observer"
-
-
-class AuditEntry(BaseModel):
-    """One admin action: who did what to which session, and when (UTC)."""
-
-    at: datetime
-    admin: str
-    action: AdminAction
-    session_id: str
-    participant_id: str | None = None
-    display_name: str | None = None
-    reason: str = ""
 
 
 class RemoveBody(BaseModel):
@@ -81,26 +63,22 @@ class ObserverInvite(BaseModel):
     display_name: str
 
 
-def build_admin_router(store: SessionStore, auth: RestAuth, monitor: LiveMonitor,
-                       grace: float, invites: Invites) -> APIRouter:
+def build_admin_router(store: SessionStore, auth: RestAuth, registry: SessionRegistry,
+                       monitor: LiveMonitor, grace: float, invites: Invites) -> APIRouter:
     """Returns the ``/api/admin`` routes; every one needs an admin credential."""
     router = APIRouter(prefix="/api/admin", tags=["admin"])
 
     def admin(authorization: Authorization = "") -> str:
         return auth.require_admin(authorization)
 
-    async def audit(entry: AuditEntry) -> None:
-        await store.append_admin_action(entry.model_dump_json())
-        logger.info("admin %s: %s %s %s %s", entry.admin, entry.action.value,
-                    entry.session_id, entry.participant_id or "", entry.reason)
-
-    async def act(session_id: str, request: AdminRequest) -> None:
-        worker = monitor.get(SessionId(session_id))
+    async def act(worker: SessionWorker | None, request: AdminRequest) -> AuditEntry:
+        """Has the session's worker carry the request out (it also writes the audit entry,
+        so nothing it does goes unlogged, even if this caller gives up waiting)."""
         if worker is None or not worker.submit(request):
             raise HTTPException(status.HTTP_409_CONFLICT, "this session is not live here")
         try:
             async with asyncio.timeout(ACT_TIMEOUT):
-                await request.result
+                return await asyncio.shield(request.result)
         except TimeoutError as exc:
             raise HTTPException(status.HTTP_504_GATEWAY_TIMEOUT,
                                 "the session did not answer in time") from exc
@@ -130,29 +108,16 @@ def build_admin_router(store: SessionStore, auth: RestAuth, monitor: LiveMonitor
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this session does not exist")
         if spec.ended_at is not None:
             raise HTTPException(status.HTTP_409_CONFLICT, "this session has already ended")
-        if monitor.get(spec.session_id) is not None:
-            await act(session_id, AdminRequest(AdminVerb.END_SESSION, who))
-        else:
-            await store.mark_ended(spec.session_id, time.time())
-        entry = AuditEntry(at=_now(), admin=who, action=AdminAction.END_SESSION,
-                           session_id=session_id)
-        await audit(entry)
-        return entry
+        # through the session's worker (started if need be), in order with any join
+        return await act(registry.worker_for(spec), AdminRequest(AdminAction.END_SESSION, who))
 
     @router.post("/sessions/{session_id}/participants/{participant_id}/remove")
     async def remove_participant(session_id: str, participant_id: str, body: RemoveBody,
                                  who: str = Depends(admin)) -> AuditEntry:
         """Removes a participant; they see why, and may not rejoin while the session lives."""
-        worker = monitor.get(SessionId(session_id))
-        person = worker.room.get(ParticipantId(participant_id)) if worker else None
-        await act(session_id, AdminRequest(AdminVerb.REMOVE_PARTICIPANT, who,
-                                           ParticipantId(participant_id), body.reason.strip()))
-        entry = AuditEntry(at=_now(), admin=who, action=AdminAction.REMOVE_PARTICIPANT,
-                           session_id=session_id, participant_id=participant_id,
-                           display_name=person.display_name if person else None,
-                           reason=body.reason.strip())
-        await audit(entry)
-        return entry
+        return await act(monitor.get(SessionId(session_id)), AdminRequest(
+            AdminAction.REMOVE_PARTICIPANT, who, ParticipantId(participant_id),
+            body.reason.strip()))
 
     @router.post("/sessions/{session_id}/observe")
     async def observe(session_id: str, request: Request,
@@ -162,9 +127,10 @@ def build_admin_router(store: SessionStore, auth: RestAuth, monitor: LiveMonitor
         if spec is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this session does not exist")
         name = f"{who} (admin)"
-        invite = await invites.issue(request, spec.session_id, Role.OBSERVER, name)
-        await audit(AuditEntry(at=_now(), admin=who, action=AdminAction.JOIN_AS_OBSERVER,
-                               session_id=session_id, display_name=name))
+        invite = await invites.issue(request, spec.session_id, Role.OBSERVER, name,
+                                     by_admin=True)
+        await write_audit(store, who, AdminAction.JOIN_AS_OBSERVER, session_id,
+                          display_name=name)
         return ObserverInvite(url=invite.url, token=invite.token, display_name=name)
 
     @router.get("/sessions/ended")
@@ -202,7 +168,3 @@ def build_admin_router(store: SessionStore, auth: RestAuth, monitor: LiveMonitor
                 for r in await store.list_admin_actions(limit)]
 
     return router
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

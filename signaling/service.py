@@ -47,6 +47,7 @@ from session_room.roles import LeaveReason
 from session_room.room import SessionRoom, SessionSpec
 from signaling import protocol
 from signaling.attendance_log import HEARTBEAT_SECONDS, encode, entry_for, heartbeat
+from signaling.audit import AdminAction, write_audit
 from signaling.backends.base import SessionStore
 from signaling.board_wire import (
     board_document,
@@ -57,16 +58,23 @@ from signaling.board_wire import (
     restore_board,
 )
 from signaling.connection import Connection
-from signaling.fanout import broadcast_message, participant_info, session_info
+from signaling.fanout import (
+    LEAVE_CLOSE_CODES,
+    LEAVE_MESSAGES,
+    broadcast_message,
+    participant_info,
+    session_info,
+    subscribe_offer,
+)
 from signaling.inbox import (
     AdminRequest,
-    AdminVerb,
     ClientRequest,
     Disconnected,
     InboxItem,
     JoinRequest,
     LinkTick,
     SeatExpired,
+    refuse_pending,
 )
 from signaling.link_sampler import LinkMonitor
 from signaling.live_view import BitrateMeter
@@ -77,13 +85,6 @@ INBOX_SIZE = 1000
 NOTES_COMPACT_EVERY = 500
 """Stored notes updates are merged into one after this many."""
 
-LEAVE_MESSAGES = {
-    LeaveReason.LEFT: "You left the session.",
-    LeaveReason.REPLACED: "You joined from another tab or device; this one was disconnected.",
-    LeaveReason.SERVER_SHUTDOWN: "The server is restarting.",
-    LeaveReason.REMOVED: "An administrator removed you from the session.",
-    LeaveReason.SESSION_ENDED: "An administrator ended the session.",
-}
 
 
 
@@ -139,6 +140,7 @@ class SessionWorker:
         empty for a while."""
         try:
             sid = self.spec.session_id
+            self.spec = await self.store.load_session(sid) or self.spec  # ended meanwhile?
             board = restore_board(
                 self.spec.kind,
                 await self.store.load_board(sid),
@@ -170,6 +172,8 @@ class SessionWorker:
             await self._shutdown()
 
     async def _shutdown(self) -> None:
+        self.accepting = False
+        refuse_pending(self.inbox)  # requests that raced the stop get a typed refusal
         if self._ticker is not None:
             self._ticker.cancel()
         for hold in self._holds.values():
@@ -199,14 +203,8 @@ class SessionWorker:
             self._holds.pop(item.participant_id, None)
             await self._apply(cmd.ExpireSeat(item.participant_id))
         elif isinstance(item, SubscribeOfferReady):
-            connection = self.connections.get(ParticipantId(item.participant_id))
-            if connection is not None:
-                connection.send(protocol.SubscribeOffer(
-                    revision=item.revision, sdp=item.sdp,
-                    tracks=[protocol.TrackInfo(mid=t.mid, participant_id=t.participant_id,
-                                               kind=protocol.MediaKind(t.kind))
-                            for t in item.tracks],
-                ))
+            if (connection := self.connections.get(ParticipantId(item.participant_id))):
+                connection.send(subscribe_offer(item))
         elif isinstance(item, MediaFlowing):
             await self._apply(cmd.MarkActive(ParticipantId(item.participant_id)))
         elif isinstance(item, LinkTick):
@@ -263,20 +261,23 @@ class SessionWorker:
         await self._publish_events(events)
 
     async def _admin(self, request: AdminRequest) -> None:
+        pid = request.participant_id
+        target = self.room.get(pid) if pid is not None else None
         command: cmd.Command = cmd.EndSession()
-        if request.verb is AdminVerb.REMOVE_PARTICIPANT:
-            assert request.participant_id is not None
-            command = cmd.RemoveParticipant(request.participant_id)
-            if request.reason:
-                self._bye_text[request.participant_id] = (
-                    f"{LEAVE_MESSAGES[LeaveReason.REMOVED]} Reason: {request.reason}")
+        if request.verb is AdminAction.REMOVE_PARTICIPANT:
+            command = cmd.RemoveParticipant(pid or ParticipantId(""))
         try:
             events = self.room.handle(command, time.time())
         except DomainError as exc:
-            request.result.set_exception(exc)
-            return
+            return request.result.set_exception(exc) if not request.result.done() else None
+        if target is not None and request.reason:
+            self._bye_text[target.participant_id] = (
+                f"{LEAVE_MESSAGES[LeaveReason.REMOVED]} Reason: {request.reason}")
         await self._publish_events(events)
-        request.result.set_result(None)
+        entry = await write_audit(self.store, request.admin, request.verb, self.spec.session_id,
+                                  pid, target.display_name if target else None, request.reason)
+        if not request.result.done():
+            request.result.set_result(entry)
 
     async def _apply(self, command: cmd.Command) -> None:
         await self._publish_events(self.room.handle(command, time.time()))
@@ -355,9 +356,7 @@ class SessionWorker:
             reason, f"You were disconnected ({reason.value}).")
         if connection is not None and reason is not LeaveReason.DROPPED:
             connection.send(protocol.Bye(reason=reason, message=text))
-            code = (protocol.CloseCode.REPLACED if reason is LeaveReason.REPLACED
-                    else protocol.CloseCode.NORMAL)
-            connection.close(code, text)
+            connection.close(LEAVE_CLOSE_CODES.get(reason, protocol.CloseCode.NORMAL), text)
         self.links.sampler.forget(participant_id)
         self.bitrates.forget(participant_id)
         await self.router.remove_participant(participant_id)

@@ -93,7 +93,8 @@ class SignalingEndpoint:
         if spec.ended_at is not None:
             return await self._refuse(connection, protocol.CloseCode.SESSION_ENDED,
                                       "this session has ended", ErrorCode.SESSION_ENDED, join.id)
-        request = JoinRequest(connection, claims, join.display_name.strip() or "Guest", join.id)
+        name = claims.display_name if claims.by_admin else join.display_name.strip()
+        request = JoinRequest(connection, claims, name or "Guest", join.id)
         worker = self._registry.worker_for(spec)
         if not worker.submit(request):
             return await self._refuse(connection, protocol.CloseCode.GOING_AWAY,

@@ -79,31 +79,45 @@ class Dashboard {
 
   /** @param {any} message */
   onMessage(message) {
+    if (message.type !== 'dashboard_snapshot' && message.type !== 'dashboard_update') return;
+    this.offset = message.server_time - Date.now() / 1000;
     if (message.type === 'dashboard_snapshot') {
       byId('live-admin').textContent = message.admin;
-      this.sessions = new Map(message.sessions.map((/** @type {LiveSession} */ s) => [s.session_id, s]));
+      this.sessions.clear();
+      this.container.replaceChildren();
       setState('live', 'Live');
       void this.loadEnded();
       void this.loadActions();
-    } else if (message.type === 'dashboard_update') {
-      for (const s of /** @type {Array<LiveSession>} */ (message.sessions)) this.sessions.set(s.session_id, s);
-      for (const id of /** @type {Array<string>} */ (message.closed)) this.sessions.delete(id);
-      if (message.closed.length) void this.loadEnded();
-    } else {
-      return;
     }
-    this.offset = message.server_time - Date.now() / 1000;
-    this.render();
+    for (const s of /** @type {Array<LiveSession>} */ (message.sessions)) this.show(s);
+    for (const id of /** @type {Array<string>} */ (message.closed ?? [])) {
+      this.sessions.delete(id);
+      this.card(id)?.remove();
+    }
+    if (message.closed?.length) void this.loadEnded();
+    byId('live-count').textContent = String(this.sessions.size);
+    byId('live-empty').hidden = this.sessions.size > 0;
+    tick(this.container, this.sessions, this.now());
   }
 
-  render() {
-    const cards = [...this.sessions.values()]
-      .sort((a, b) => (a.started_at ?? Infinity) - (b.started_at ?? Infinity))
-      .map((s) => sessionCard(s, this.actions));
-    this.container.replaceChildren(...cards);
-    byId('live-count').textContent = String(cards.length);
-    byId('live-empty').hidden = cards.length > 0;
-    tick(this.container, this.sessions, this.now());
+  /**
+   * @param {string} sessionId
+   * @returns {Element|null}
+   */
+  card(sessionId) {
+    return [...this.container.children].find((c) => /** @type {HTMLElement} */ (c).dataset.sessionId === sessionId) ?? null;
+  }
+
+  /**
+   * Shows a session: only its own card is rebuilt (the others, and their buttons, stay).
+   * @param {LiveSession} session
+   */
+  show(session) {
+    this.sessions.set(session.session_id, session);
+    const fresh = sessionCard(session, this.actions);
+    const old = this.card(session.session_id);
+    if (old) old.replaceWith(fresh);
+    else this.container.append(fresh);
   }
 
   /**
@@ -147,9 +161,13 @@ class Dashboard {
     });
   }
 
-  /** @param {string} sessionId */
+  /**
+   * Opens the attendance page in a new tab. The credential never goes into the URL:
+   * a window opened this way starts with a copy of this tab's sessionStorage.
+   * @param {string} sessionId
+   */
   openAttendance(sessionId) {
-    window.open(`/s/${encodeURIComponent(sessionId)}/attendance#token=${encodeURIComponent(this.token)}`, '_blank', 'noopener');
+    window.open(`/s/${encodeURIComponent(sessionId)}/attendance`, '_blank');
   }
 
   /** Local midnight, epoch seconds. */

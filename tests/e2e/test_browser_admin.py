@@ -96,6 +96,12 @@ def test_the_dashboard_shows_two_bots_and_end_session_disconnects_them(
         page.wait_for_selector(card, state="detached", timeout=10_000)
         page.wait_for_selector(f"#ended-table tr[data-session-id='{sid}']", timeout=10_000)
         assert "end session" in page.locator("#admin-actions").inner_text()
+        with page.context.expect_page() as opened:  # attendance, one click away
+            page.click(f"#ended-table tr[data-session-id='{sid}'] button")
+        sheet = opened.value
+        sheet.wait_for_selector("#attendance-table tbody tr")
+        assert sheet.locator("#attendance-table tbody tr").count() == 2
+        assert ADMIN not in sheet.url  # the credential is never put into a URL
     finally:
         page.context.close()
         for bot in bots:

@@ -43,6 +43,7 @@ def update_where(ws: WebSocketTestSession, sid: str, check: Any) -> tuple[dict[s
     """The first pushed row of ``sid`` that passes ``check``, and how long it took."""
     started = time.monotonic()
     while True:
+        assert time.monotonic() - started < 10, f"no update of {sid} passed the check"
         message = ws.receive_json()
         assert message["type"] == "dashboard_update"
         for row in message["sessions"]:
@@ -181,7 +182,7 @@ def test_an_admin_who_joins_is_a_visible_observer_and_it_is_logged(client: TestC
         r = client.post(f"/api/admin/sessions/{sid}/observe", headers=BEARER)
         assert r.status_code == 200, r.text
         with client.websocket_connect(f"/ws/sessions/{sid}") as watcher:
-            joined = send_join(watcher, r.json()["token"], "ines (admin)")
+            joined = send_join(watcher, r.json()["token"], "Not an admin")  # name is fixed
             assert joined["type"] == "joined", joined
             seen = next_update(a, "participant_joined")["participant"]
             assert (seen["role"], seen["display_name"]) == ("observer", "ines (admin)")
@@ -246,3 +247,15 @@ def test_an_admin_credential_is_generated_and_printed_on_first_start_only(
     assert first["admin"] not in capsys.readouterr().out
     chosen = Settings(storage_url=settings.storage_url, admin_token="x" * 20)
     assert asyncio.run(admin_credentials(chosen, open_store("memory://"))) == {"admin": "x" * 20}
+
+
+def test_a_session_nobody_is_in_can_be_ended_and_then_admits_nobody(client: TestClient) -> None:
+    sid, mentor = create(client)
+    r = client.post(f"/api/admin/sessions/{sid}/end", headers=BEARER)
+    assert r.status_code == 200 and r.json()["action"] == "end_session"
+    with client.websocket_connect(f"/ws/sessions/{sid}") as ws:
+        refused = send_join(ws, mentor, "Maya")
+        assert (refused["type"], refused["code"]) == ("error", "session_ended")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        assert closed.value.code == 4410

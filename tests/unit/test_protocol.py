@@ -39,3 +39,11 @@ def test_schema_names_both_directions_and_the_version() -> None:
     assert schema["protocol_version"] == protocol.PROTOCOL_VERSION
     assert "join" in schema["client"]["discriminator"]["mapping"]
     assert "subscribe_offer" in schema["server"]["discriminator"]["mapping"]
+
+
+def test_a_close_reason_is_cut_to_123_bytes_without_splitting_a_character() -> None:
+    from signaling.connection import close_reason
+
+    cut = close_reason("Reason: " + "é" * 200)
+    assert len(cut.encode()) <= 123 and cut.startswith("Reason: é")
+    assert close_reason("short") == "short"

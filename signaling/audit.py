@@ -1,0 +1,45 @@
+"""The admin audit log: who did what to which session, written durably by whoever
+carries the action out (the session worker, or the REST route for invites)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from signaling.backends.base import SessionStore
+
+logger = logging.getLogger(__name__)
+
+
+class AdminAction(StrEnum):
+    """What an administrator did."""
+
+    END_SESSION = "end_session"
+    REMOVE_PARTICIPANT = "remove_participant"
+    JOIN_AS_OBSERVER = "join_as_observer"
+
+
+class AuditEntry(BaseModel):
+    """One admin action: who did what to which session, and when (UTC)."""
+
+    at: datetime
+    admin: str
+    action: AdminAction
+    session_id: str
+    participant_id: str | None = None
+    display_name: str | None = None
+    reason: str = ""
+
+
+async def write_audit(store: SessionStore, admin: str, action: AdminAction, session_id: str,
+                      participant_id: str | None = None, display_name: str | None = None,
+                      reason: str = "") -> AuditEntry:
+    """Appends an entry to the durable audit log (and the server log) and returns it."""
+    entry = AuditEntry(at=datetime.now(UTC), admin=admin, action=action, session_id=session_id,
+                       participant_id=participant_id, display_name=display_name, reason=reason)
+    await store.append_admin_action(entry.model_dump_json())
+    logger.info("admin %s: %s %s %s", admin, action.value, session_id, participant_id or "")
+    return entry
