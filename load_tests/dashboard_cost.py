@@ -6,12 +6,15 @@ Starts a real server (memory storage) pinned to CPU 0; this process (bots and th
 dashboard client) runs on CPU 1. Each session is a circle with two signaling-only
 bots (no media, so the figure is the dashboard's cost and not the relay's). Every
 mentor bot toggles its session's timer (start / pause) every ``--action-every``
-seconds, staggered over the sessions, and every session is also re-sent to the
-dashboard on its 2 s link sample. Rounds alternate a window with no dashboard and a
-window with one dashboard connected to ``/ws/admin``; server CPU comes from
-``/proc/<pid>/stat``. The dashboard's own figures: bytes and messages per second it
-received, the snapshot's size and time, and the delay from a timer action being sent
-to the dashboard showing it (p50/p95/max).
+seconds and every mentee toggles its microphone mute every ``--mute-every`` seconds
+(standing in for the bitrate and quality figures that change on every 2 s link
+sample when media flows), staggered over the sessions, so every row keeps changing.
+Rounds alternate a window with no dashboard and a window with one dashboard
+connected to ``/ws/admin``; server CPU comes from
+``/proc/<pid>/stat``, and the time the monitor spent building and queueing updates
+from the server's own ``/metrics`` counter. The dashboard's own figures: bytes and
+messages per second it received, the snapshot's size and time, and the delay from a
+timer action being sent to the dashboard showing it (p50/p95/max).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class Watcher:
         self.messages = 0
         self.snapshot_bytes = 0
         self.snapshot_seconds = 0.0
-        self.timer_seen: dict[str, tuple[str, float]] = {}
+        self.timer_changes: dict[str, list[tuple[str, float]]] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
@@ -67,9 +70,10 @@ class Watcher:
                 self.messages += 1
                 if isinstance(message, protocol.DashboardUpdate):
                     for row in message.sessions:
+                        changes = self.timer_changes.setdefault(row.session_id, [])
                         status = row.timer.status.value
-                        if self.timer_seen.get(row.session_id, ("", 0.0))[0] != status:
-                            self.timer_seen[row.session_id] = (status, now)
+                        if not changes or changes[-1][0] != status:
+                            changes.append((status, now))
 
     async def stop(self) -> None:
         """Disconnects."""
@@ -77,6 +81,20 @@ class Watcher:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
+
+
+async def toggle_mutes(mentees: list[Bot], every: float, stop: asyncio.Event) -> None:
+    """Each mentee flips its microphone mute every ``every`` s, staggered."""
+    muted = [False] * len(mentees)
+    step = every / len(mentees)
+    while not stop.is_set():
+        for i, bot in enumerate(mentees):
+            if stop.is_set():
+                return
+            muted[i] = not muted[i]
+            await bot.send(protocol.SetMediaState(id=bot.next_id(), audio_muted=muted[i],
+                                                  video_muted=False))
+            await asyncio.sleep(step)
 
 
 async def toggle_timers(mentors: list[Bot], every: float, stop: asyncio.Event,
@@ -99,6 +117,16 @@ async def toggle_timers(mentors: list[Bot], every: float, stop: asyncio.Event,
             await asyncio.sleep(step)
 
 
+async def push_seconds(base: str) -> float:
+    """The server's ``mentor_rooms_dashboard_push_seconds_total`` (from /metrics)."""
+    async with httpx.AsyncClient() as http:
+        text = (await http.get(f"{base}/metrics")).text
+    for line in text.splitlines():
+        if line.startswith("mentor_rooms_dashboard_push_seconds_total "):
+            return float(line.split()[1])
+    return 0.0
+
+
 async def window(pid: int, seconds: float) -> float:
     """Server CPU (fraction of one core) over a window."""
     cpu0, t0 = cpu_seconds(pid), time.monotonic()
@@ -110,6 +138,7 @@ async def run(base: str, pid: int, args: argparse.Namespace) -> dict[str, object
     ws_base = base.replace("http://", "ws://")
     bots: list[Bot] = []
     mentors: list[Bot] = []
+    mentees: list[Bot] = []
     ids: list[str] = []
     async with httpx.AsyncClient(base_url=base) as http:
         for n in range(args.sessions):
@@ -128,15 +157,20 @@ async def run(base: str, pid: int, args: argparse.Namespace) -> dict[str, object
             await mentee.join()
             bots += [mentor, mentee]
             mentors.append(mentor)
+            mentees.append(mentee)
             ids.append(sid)
     stop = asyncio.Event()
     sent: list[tuple[str, str, float]] = []
-    toggler = asyncio.create_task(toggle_timers(mentors, args.action_every, stop, sent, ids))
+    togglers = [
+        asyncio.create_task(toggle_timers(mentors, args.action_every, stop, sent, ids)),
+        asyncio.create_task(toggle_mutes(mentees, args.mute_every, stop)),
+    ]
     await asyncio.sleep(3)  # settle: every session has had link samples
     without: list[float] = []
     with_one: list[float] = []
     delays: list[float] = []
     rates: list[tuple[float, float]] = []
+    pushing: list[float] = []
     snapshot = (0, 0.0)
     for _ in range(args.rounds):
         without.append(await window(pid, args.seconds))
@@ -145,23 +179,28 @@ async def run(base: str, pid: int, args: argparse.Namespace) -> dict[str, object
         snapshot = (watcher.snapshot_bytes, watcher.snapshot_seconds)
         first = len(sent)
         b0, m0, t0 = watcher.bytes, watcher.messages, time.monotonic()
+        p0 = await push_seconds(base)
         with_one.append(await window(pid, args.seconds))
         elapsed = time.monotonic() - t0
+        pushing.append((await push_seconds(base) - p0) / elapsed)
         rates.append(((watcher.bytes - b0) / elapsed, (watcher.messages - m0) / elapsed))
         await asyncio.sleep(1.5)  # let the last actions arrive
         delays += delays_of(sent[first:], watcher)
         await watcher.stop()
     stop.set()
-    await toggler
+    await asyncio.gather(*togglers)
     for bot in bots:
         await bot.close()
     mean = sum(without) / len(without), sum(with_one) / len(with_one)
+    paired = sorted(w - o for w, o in zip(with_one, without, strict=True))
     return {
         "sessions": args.sessions,
         "participants": len(bots),
         "server_cpu_without_dashboard": [round(c, 4) for c in without],
         "server_cpu_with_dashboard": [round(c, 4) for c in with_one],
         "dashboard_cost_of_a_core": round(mean[1] - mean[0], 4),
+        "paired_differences": [round(d, 4) for d in paired],
+        "monitor_push_time_of_a_core": [round(p, 5) for p in pushing],
         "dashboard_bytes_per_second": round(sum(r[0] for r in rates) / len(rates)),
         "dashboard_messages_per_second": round(sum(r[1] for r in rates) / len(rates), 2),
         "snapshot_bytes": snapshot[0],
@@ -176,16 +215,14 @@ async def run(base: str, pid: int, args: argparse.Namespace) -> dict[str, object
 
 
 def delays_of(sent: list[tuple[str, str, float]], watcher: Watcher) -> list[float]:
-    """Delay from a timer action to the dashboard first showing that timer state (only
-    actions whose state is the session's latest the dashboard saw)."""
-    last: dict[str, tuple[str, float]] = {}
-    for sid, status, at in sent:
-        last[sid] = (status, at)
+    """For every timer action: the delay until the dashboard first showed that state
+    after the action was sent (actions whose state never showed are left out)."""
     out = []
-    for sid, (status, at) in last.items():
-        seen = watcher.timer_seen.get(sid)
-        if seen is not None and seen[0] == status and seen[1] >= at:
-            out.append(seen[1] - at)
+    for sid, status, at in sent:
+        changes = watcher.timer_changes.get(sid, [])
+        seen = next((t for s, t in changes if s == status and t >= at), None)
+        if seen is not None:
+            out.append(seen - at)
     return out
 
 
@@ -196,6 +233,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--action-every", type=float, default=5.0,
                         help="seconds between one session's timer actions")
+    parser.add_argument("--mute-every", type=float, default=2.0,
+                        help="seconds between one mentee's mute toggles")
     args = parser.parse_args()
     env = {"MENTOR_ROOMS_STORAGE_URL": "memory://", "MENTOR_ROOMS_ADMIN_TOKEN": ADMIN,
            "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": '["127.0.0.1"]'}

@@ -23,6 +23,7 @@ from signaling import protocol
 from signaling.auth import InviteError, InviteSigner
 from signaling.connection import Connection
 from signaling.live_view import live_session
+from signaling.metrics_counters import DASHBOARD_PUSH
 from signaling.rest_auth import RestAuth
 from signaling.service import SessionWorker
 
@@ -83,6 +84,13 @@ class LiveMonitor:
         self._watchers.discard(connection)
 
     def _push(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._push_changed()
+        finally:
+            DASHBOARD_PUSH.inc(time.perf_counter() - started)
+
+    def _push_changed(self) -> None:
         self._flush = None
         dirty, self._dirty = self._dirty, set()
         sessions: list[protocol.LiveSession] = []

@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector
 
 from session_room.ids import SessionId
 from session_room.quality import MediaMode
-from signaling.metrics_counters import CLOSED_WITH_ERROR, ERRORS
+from signaling.metrics_counters import CLOSED_WITH_ERROR, DASHBOARD_PUSH, ERRORS
 from signaling.service import SessionWorker
 
 PROBE_SECONDS = 0.25
@@ -64,6 +64,7 @@ class Metrics:
         self.registry.register(LiveCollector(workers))
         self.registry.register(ERRORS)
         self.registry.register(CLOSED_WITH_ERROR)
+        self.registry.register(DASHBOARD_PUSH)
         ProcessCollector(registry=self.registry)
         self.loop_lag = Gauge("mentor_rooms_event_loop_lag_seconds",
                               "How late the event loop ran the last probe",

@@ -11,6 +11,10 @@ CLOSED_WITH_ERROR = Counter("mentor_rooms_closed_with_error",
                             "Sockets the server closed with a 44xx code, by code",
                             ["close_code"], registry=None)
 
+DASHBOARD_PUSH = Counter("mentor_rooms_dashboard_push_seconds",
+                         "Time spent building and queueing admin dashboard updates",
+                         registry=None)
+
 FIRST_ERROR_CLOSE = 4400
 
 

@@ -142,8 +142,9 @@ def build_admin_router(store: SessionStore, auth: RestAuth, registry: SessionReg
         (the dashboard passes local midnight: "ended today"), newest first."""
         out: list[EndedSession] = []
         now = time.time()
+        attended = set(await store.attendance_sessions())
         for spec in await store.list_sessions():
-            if monitor.get(spec.session_id) is not None:
+            if spec.session_id not in attended or monitor.get(spec.session_id) is not None:
                 continue
             report = await attendance_report(store, spec, now, grace)
             end = report["actual_end"]

@@ -224,7 +224,8 @@ def test_metrics_count_live_sessions_participants_and_errors_by_code(client: Tes
     assert samples['mentor_rooms_errors_total{code="unknown_item"}'] >= 1
     for name in ("mentor_rooms_forwarded_streams", "mentor_rooms_bitrate_in_bits_per_second",
                  "mentor_rooms_bitrate_out_bits_per_second",
-                 "mentor_rooms_event_loop_lag_seconds", "process_resident_memory_bytes"):
+                 "mentor_rooms_event_loop_lag_seconds", "process_resident_memory_bytes",
+                 "mentor_rooms_dashboard_push_seconds_total"):
         assert name in samples, name
 
 
