@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import websockets
@@ -36,6 +37,20 @@ class RemoteMedia:
     audio: ReceiveProbe | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SubscriptionCounters:
+    """What one received track brought so far (cumulative)."""
+
+    mid: str
+    participant_id: str
+    kind: str
+    frames: int
+    packets: int
+    payload_bytes: int
+    lost: int
+    first_frame_at: float | None
+
+
 @dataclass
 class Bot:
     """One participant driven by code.
@@ -61,6 +76,9 @@ class Bot:
     bitrate: int = 400_000
     video_loop_frames: int = 0
     report_quality: bool = True
+    audio_only: bool = False
+    keep_received: bool = True
+    fingerprint: bool = True
     joined: protocol.Joined | None = None
     participants: dict[str, protocol.ParticipantInfo] = field(default_factory=dict)
     received: list[protocol.AnyServerMessage] = field(default_factory=list)
@@ -83,6 +101,8 @@ class Bot:
         self._quality_task: asyncio.Task[None] | None = None
         self._last_counts = (0, 0, 0)
         self._stream_packets: dict[int, tuple[int, bool]] = {}
+        self.listeners: list[Callable[[protocol.AnyServerMessage, float], None]] = []
+        """Called with every server message and its ``time.monotonic()`` arrival."""
 
     def _config(self) -> RTCConfiguration:
         assert self.joined is not None
@@ -169,9 +189,10 @@ class Bot:
 
     async def _publish(self) -> None:
         pc = self._send_pc = RTCPeerConnection(self._config())
-        self.video = VideoSource(self.width, self.height, bitrate=self.bitrate,
-                                 loop_frames=self.video_loop_frames)
-        route_keyframe_requests(pc.addTrack(self.video), self.video)
+        if not self.audio_only:
+            self.video = VideoSource(self.width, self.height, bitrate=self.bitrate,
+                                     loop_frames=self.video_loop_frames)
+            route_keyframe_requests(pc.addTrack(self.video), self.video)
         pc.addTrack(AudioSource())
         await pc.setLocalDescription(await pc.createOffer())
         await self.send(protocol.PublishOffer(id=self.next_id(), sdp=pc.localDescription.sdp))
@@ -181,8 +202,12 @@ class Bot:
         assert self._ws is not None
         try:
             async for raw in self._ws:
+                arrived = time.monotonic()
                 message = protocol.parse_server(raw)
-                self.received.append(message)
+                if self.keep_received:
+                    self.received.append(message)
+                for listener in self.listeners:
+                    listener(message, arrived)
                 await self._on_message(message)
         except websockets.ConnectionClosed:
             pass
@@ -217,7 +242,7 @@ class Bot:
             for transceiver in pc.getTransceivers():
                 if transceiver.mid is not None and transceiver.mid not in self.probes:
                     self.probes[transceiver.mid] = install_probe(
-                        transceiver.receiver, transceiver.kind
+                        transceiver.receiver, transceiver.kind, self.fingerprint
                     )
             await pc.setLocalDescription(await pc.createAnswer())
             self.tracks = list(offer.tracks)
@@ -226,6 +251,27 @@ class Bot:
                     id=self.next_id(), revision=offer.revision, sdp=pc.localDescription.sdp
                 )
             )
+
+    def subscriptions(self) -> list[SubscriptionCounters]:
+        """Cumulative counters of every track this bot receives (what actually arrived)."""
+        out: list[SubscriptionCounters] = []
+        if self._recv_pc is None:
+            return out
+        owners = {t.mid: t.participant_id for t in self.tracks}
+        for transceiver in self._recv_pc.getTransceivers():
+            probe = self.probes.get(transceiver.mid or "")
+            if probe is None or transceiver.mid not in owners:
+                continue
+            receiver = transceiver.receiver
+            streams = receiver._RTCRtpReceiver__remote_streams  # type: ignore[attr-defined]
+            rtx = set(receiver._RTCRtpReceiver__rtx_ssrc)  # type: ignore[attr-defined]
+            lost = sum(max(0, st.packets_lost) for ssrc, st in streams.items() if ssrc not in rtx)
+            out.append(SubscriptionCounters(
+                mid=transceiver.mid or "", participant_id=owners[transceiver.mid or ""],
+                kind=probe.kind, frames=probe.frames, packets=probe.packets,
+                payload_bytes=probe.byte_count, lost=lost,
+                first_frame_at=probe.arrivals[0] if probe.arrivals else None))
+        return out
 
     def remote(self, participant_id: str) -> RemoteMedia:
         """The probes currently carrying ``participant_id``'s media."""

@@ -199,6 +199,7 @@ class ReceiveProbe:
     """
 
     kind: str
+    fingerprint: bool = True
     frames: int = 0
     packets: int = 0
     byte_count: int = 0
@@ -227,13 +228,16 @@ class ReceiveProbe:
             if seqs and len(seqs) == ((seqs[-1] - seqs[0]) & 0xFFFF) + 1:
                 self.frames += 1
                 self.arrivals.append(time.monotonic())
-                self.hashes.append(hashlib.sha1(b"".join(self._parts[s] for s in seqs)).digest())
+                if self.fingerprint:
+                    self.hashes.append(
+                        hashlib.sha1(b"".join(self._parts[s] for s in seqs)).digest())
             self._parts = {}
         return False, None
 
 
-def install_probe(receiver: RTCRtpReceiver, kind: str) -> ReceiveProbe:
-    """Replaces a bot receiver's jitter buffer with a :class:`ReceiveProbe`."""
-    probe = ReceiveProbe(kind)
+def install_probe(receiver: RTCRtpReceiver, kind: str, fingerprint: bool = True) -> ReceiveProbe:
+    """Replaces a bot receiver's jitter buffer with a :class:`ReceiveProbe` (which hashes
+    each video frame unless ``fingerprint`` is false)."""
+    probe = ReceiveProbe(kind, fingerprint)
     receiver._RTCRtpReceiver__jitter_buffer = probe  # type: ignore[attr-defined]
     return probe
