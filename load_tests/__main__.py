@@ -97,6 +97,18 @@ def parse_args(argv: list[str]) -> tuple[LoadConfig, Path, bool]:
         help="seconds between board actions in signaling rooms (default %(default)s)",
     )
     p.add_argument(
+        "--warmup",
+        type=float,
+        default=5.0,
+        help="seconds after the last join before per-subscription figures count "
+        "(default %(default)s)",
+    )
+    p.add_argument(
+        "--no-quality-reports",
+        action="store_true",
+        help="bots do not report their downlink (the server then never adapts it)",
+    )
+    p.add_argument(
         "--out",
         type=Path,
         default=Path("load-report"),
@@ -124,6 +136,8 @@ def parse_args(argv: list[str]) -> tuple[LoadConfig, Path, bool]:
         chat_every=args.chat_every,
         action_every=args.action_every,
         churn_stay=(5.0, 15.0),
+        warmup=args.warmup,
+        quality_reports=not args.no_quality_reports,
     )
     return config, args.out, bool(args.i_own_this_server)
 

@@ -86,6 +86,8 @@ class Bot:
     probes: dict[str, ReceiveProbe] = field(default_factory=dict)
     video: VideoSource | None = None
     join_started: float = 0.0
+    joined_at: float = 0.0
+    """``time.monotonic()`` when ``joined`` arrived."""
     close_code: int | None = None
 
     def __post_init__(self) -> None:
@@ -217,6 +219,7 @@ class Bot:
     async def _on_message(self, message: protocol.AnyServerMessage) -> None:
         if isinstance(message, protocol.Joined):
             self.joined = message
+            self.joined_at = time.monotonic()
             self.participants = {p.participant_id: p for p in message.participants}
             self._joined.set()
         elif isinstance(message, protocol.ParticipantJoined | protocol.ParticipantUpdated):

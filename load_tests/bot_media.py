@@ -37,6 +37,13 @@ class EncodedPacket:
         return self.data
 
 
+PENDING_FRAMES = 16
+"""Incomplete video frames a probe waits for (about half a second at 30 fps)."""
+LOOPS: dict[tuple[int, int, int, int], list[bytes]] = {}
+"""Encoded loops by (width, height, bitrate, frames), shared by this process's sources:
+a load generator encodes each loop once instead of once per publisher."""
+
+
 class VideoSource(MediaStreamTrack):
     """A moving test pattern encoded live to VP8 (keyframes on request).
 
@@ -63,7 +70,8 @@ class VideoSource(MediaStreamTrack):
         super().__init__()
         self.fps = fps
         self._loop_frames = loop_frames
-        self._cache: list[bytes] = []
+        self._key = (width, height, bitrate, loop_frames)
+        self._cache: list[bytes] = LOOPS.get(self._key, []) if loop_frames else []
         self._loop_at = 0
         self._codec = av.CodecContext.create("libvpx", "w")
         self._codec.width = width
@@ -106,6 +114,8 @@ class VideoSource(MediaStreamTrack):
         data = b"".join(bytes(p) for p in self._codec.encode(frame))
         if self._loop_frames and data:
             self._cache.append(data)
+            if len(self._cache) >= self._loop_frames:
+                LOOPS.setdefault(self._key, self._cache)  # later sources replay it at once
         return data
 
     def request_keyframe(self) -> None:
@@ -205,33 +215,37 @@ class ReceiveProbe:
     byte_count: int = 0
     arrivals: list[float] = field(default_factory=list)
     hashes: list[bytes] = field(default_factory=list)
-    _parts: dict[int, bytes] = field(default_factory=dict)
-    _ts: int | None = None
+    _pending: dict[int, dict[int, Any]] = field(default_factory=dict)
 
     @property
     def capacity(self) -> int:
         return 0
 
     def add(self, packet: Any) -> tuple[bool, None]:
+        """Counts a frame once its packets from the VP8 start packet to the marker are
+        all in, in any order (a retransmission may complete it), within the last
+        :data:`PENDING_FRAMES` frames, as a receiver's jitter buffer would."""
         self.packets += 1
         self.byte_count += len(packet.payload)
         if self.kind == "audio":
             self.frames += 1
             self.arrivals.append(time.monotonic())
             return False, None
-        if packet.timestamp != self._ts:
-            self._parts = {}
-            self._ts = packet.timestamp
-        self._parts[packet.sequence_number] = packet._data
-        if packet.marker:
-            seqs = sorted(self._parts)
-            if seqs and len(seqs) == ((seqs[-1] - seqs[0]) & 0xFFFF) + 1:
-                self.frames += 1
-                self.arrivals.append(time.monotonic())
-                if self.fingerprint:
-                    self.hashes.append(
-                        hashlib.sha1(b"".join(self._parts[s] for s in seqs)).digest())
-            self._parts = {}
+        parts = self._pending.setdefault(packet.timestamp, {})
+        parts[packet.sequence_number] = packet
+        if len(self._pending) > PENDING_FRAMES:
+            del self._pending[next(iter(self._pending))]  # the oldest never completed
+        start = next((q for q, p in parts.items() if p.payload and p.payload[0] & 0x10
+                      and not p.payload[0] & 0x0F), None)
+        end = next((q for q, p in parts.items() if p.marker), None)
+        if start is None or end is None or len(parts) != ((end - start) & 0xFFFF) + 1:
+            return False, None
+        del self._pending[packet.timestamp]
+        self.frames += 1
+        self.arrivals.append(time.monotonic())
+        if self.fingerprint:
+            seqs = [(start + i) & 0xFFFF for i in range(len(parts))]
+            self.hashes.append(hashlib.sha1(b"".join(parts[q]._data for q in seqs)).digest())
         return False, None
 
 

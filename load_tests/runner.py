@@ -113,8 +113,8 @@ class RoomRunner:
         self._mentor_token = ""
         self._names = itertools.count(1)
 
-    async def start(self) -> None:
-        """Creates the session and joins everyone (paced)."""
+    async def open(self) -> None:
+        """Creates the session and joins its mentor (paced)."""
         r = await self._http.post(
             "/api/sessions",
             json={
@@ -130,6 +130,9 @@ class RoomRunner:
         self._sid = body["session"]["session_id"]
         self._mentor_token = body["mentor_invite"]["token"]
         await self._join(self._mentor_token, "Mentor")
+
+    async def fill(self) -> None:
+        """Joins the mentees (paced) and starts the churn, if any."""
         for _ in range(self.plan.participants - 1):
             await self._join(await self._invite(), f"Mentee {next(self._names)}")
         if self.plan.churn:
@@ -171,9 +174,9 @@ class RoomRunner:
             await bot.close()
             return None
         self._recorder.succeeded += 1
-        self._recorder.join_latency.append(time.monotonic() - bot.join_started)
+        self._recorder.join_latency.append(bot.joined_at - bot.join_started)
         expect = (
-            {p.participant_id for p in joined.participants if p.role.value != "observer"}
+            {p.participant_id for p in joined.participants if p.active}
             if media is not Media.NONE
             else set()
         )
@@ -289,7 +292,7 @@ async def run_rooms(
             for room in rooms:
                 room.check_first_frames()
             if steady is None and starter.done():
-                await asyncio.sleep(min(2.0, max(0.0, end_at - time.monotonic() - 1)))
+                await asyncio.sleep(min(config.warmup, max(0.0, end_at - time.monotonic() - 1)))
                 steady = (time.monotonic(), counters(rooms))
             outbox.put(sample(worker, rooms, recorder))
         if not starter.done():
@@ -310,12 +313,19 @@ async def start_all(
     pacer: JoinPacer,
     rooms: list[RoomRunner],
 ) -> None:
-    """Starts the rooms one after the other (each room's joins are paced)."""
+    """Opens every room with its mentor, then fills the rooms with mentees (all joins
+    paced), as mentors usually wait for their mentees."""
     for plan in plans:
         room = RoomRunner(plan, config, recorder, http, pacer)
-        rooms.append(room)
         try:
-            await room.start()
+            await room.open()
+        except httpx.HTTPError as exc:
+            recorder.refused[f"http_{type(exc).__name__}"] += 1
+            continue
+        rooms.append(room)
+    for room in list(rooms):
+        try:
+            await room.fill()
         except httpx.HTTPError as exc:
             recorder.refused[f"http_{type(exc).__name__}"] += 1
 

@@ -57,6 +57,10 @@ class LoadConfig:
     """Seconds between one participant's board actions in signaling rooms."""
     churn_stay: tuple[float, float]
     """How long a churning mentee stays (uniform range, seconds)."""
+    warmup: float = 5.0
+    """Seconds after the last join before per-subscription figures start counting."""
+    quality_reports: bool = True
+    """Bots report their downlink every second, as browsers do (the server adapts)."""
 
     @property
     def ws_base(self) -> str:
