@@ -77,6 +77,8 @@ class Bot:
     video_loop_frames: int = 0
     report_quality: bool = True
     audio_only: bool = False
+    padded: bool = False
+    """Pad video interframes to the bitrate (the synthetic pattern needs few bits)."""
     keep_received: bool = True
     fingerprint: bool = True
     joined: protocol.Joined | None = None
@@ -193,7 +195,7 @@ class Bot:
         pc = self._send_pc = RTCPeerConnection(self._config())
         if not self.audio_only:
             self.video = VideoSource(self.width, self.height, bitrate=self.bitrate,
-                                     loop_frames=self.video_loop_frames)
+                                     loop_frames=self.video_loop_frames, padded=self.padded)
             route_keyframe_requests(pc.addTrack(self.video), self.video)
         pc.addTrack(AudioSource())
         await pc.setLocalDescription(await pc.createOffer())

@@ -160,6 +160,7 @@ class RoomRunner:
             height=config.height,
             bitrate=config.bitrate,
             video_loop_frames=60,
+            padded=True,
             report_quality=media is not Media.NONE,
             keep_received=False,
             fingerprint=False,
