@@ -192,8 +192,11 @@ def run(config: LoadConfig) -> dict[str, Any]:
     probe.read()
     started, started_at = time.monotonic(), time.time()
     end_at = started + config.duration
+    stop = context.Event()
     processes = [
-        context.Process(target=worker_main, args=(config, share, outbox, i, end_at), daemon=True)
+        context.Process(
+            target=worker_main, args=(config, share, outbox, i, end_at, stop), daemon=True
+        )
         for i, share in enumerate(shares)
     ]
     for process in processes:
@@ -213,6 +216,9 @@ def run(config: LoadConfig) -> dict[str, Any]:
         except queue.Empty:
             if not any(p.is_alive() for p in processes) and outbox.empty():
                 break
+        except KeyboardInterrupt:  # stop early: the workers clean up and still report
+            sys.stderr.write("\nstopping: every bot leaves, then the report follows\n")
+            stop.set()
         if time.monotonic() >= next_tick:
             next_tick += 1
             previous = tick(timeline, latest, previous, probe, started, config)

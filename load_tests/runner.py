@@ -12,6 +12,7 @@ import base64
 import contextlib
 import itertools
 import random
+import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ class Outbox(Protocol):
     """Where a worker puts its samples and result (a multiprocessing queue)."""
 
     def put(self, item: dict[str, Any]) -> None: ...
+
+
+class StopFlag(Protocol):
+    """Set by the parent to end the run early (a multiprocessing event)."""
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass
@@ -279,16 +286,18 @@ def counters(rooms: list[RoomRunner]) -> dict[tuple[int, str], SubscriptionCount
 
 
 async def run_rooms(
-    config: LoadConfig, plans: list[RoomPlan], outbox: Outbox, worker: int, end_at: float
+    config: LoadConfig, plans: list[RoomPlan], outbox: Outbox, worker: int, end_at: float,
+    stop: StopFlag,
 ) -> None:
-    """Runs ``plans`` until ``end_at`` (monotonic), sampling every second, then reports."""
+    """Runs ``plans`` until ``end_at`` (monotonic) or ``stop``, sampling every second,
+    then closes every bot and reports."""
     recorder = Recorder()
     pacer = JoinPacer(config.ramp / max(1, config.workers))
     rooms: list[RoomRunner] = []
     async with httpx.AsyncClient(base_url=config.url, timeout=30) as http:
         starter = asyncio.create_task(start_all(plans, config, recorder, http, pacer, rooms))
         steady: tuple[float, dict[tuple[int, str], SubscriptionCounters]] | None = None
-        while time.monotonic() < end_at:
+        while time.monotonic() < end_at and not stop.is_set():
             await asyncio.sleep(min(SAMPLE_SECONDS, max(0.0, end_at - time.monotonic())))
             for room in rooms:
                 room.check_first_frames()
@@ -387,7 +396,10 @@ def result(
 
 
 def worker_main(
-    config: LoadConfig, plans: list[RoomPlan], outbox: Outbox, worker: int, end_at: float
+    config: LoadConfig, plans: list[RoomPlan], outbox: Outbox, worker: int, end_at: float,
+    stop: StopFlag,
 ) -> None:
-    """Entry point of a worker process."""
-    asyncio.run(run_rooms(config, plans, outbox, worker, end_at))
+    """Entry point of a worker process. Ctrl-C is the parent's to handle: it sets
+    ``stop``, and the worker then cleans up and reports as at the normal end."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    asyncio.run(run_rooms(config, plans, outbox, worker, end_at, stop))
