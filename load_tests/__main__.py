@@ -235,18 +235,22 @@ def tick(
     probe: ServerProbe,
     started: float,
     config: LoadConfig,
-) -> dict[str, float]:
-    """Adds one timeline point and redraws the progress line; returns the totals."""
+) -> dict[str, float] | None:
+    """Adds one timeline point and redraws the progress line; returns the totals (the
+    base of the next rates), or ``previous`` before any worker has sampled."""
     now = time.monotonic()
     totals = {
         key: float(sum(s[key] for s in latest.values()))
-        for key in ("participants", "video_frames", "video_subscriptions", "rx_bytes", "errors")
+        for key in (
+            "participants", "video_frames", "video_subscriptions", "rx_bytes", "errors", "cpu_s"
+        )
     }
     totals["t"] = sum(s["t"] for s in latest.values()) / len(latest) if latest else now
     cpu, rss = probe.read()
-    fps = mbps = None
+    fps = mbps = loadgen = None
     if previous is not None and totals["t"] > previous["t"]:
         seconds = totals["t"] - previous["t"]  # between the workers' own samples
+        loadgen = max(0.0, totals["cpu_s"] - previous["cpu_s"]) / seconds
         if totals["video_subscriptions"]:
             fps = (
                 (totals["video_frames"] - previous["video_frames"])
@@ -263,6 +267,7 @@ def tick(
             "video_fps_mean": fps,
             "rx_mbps": mbps or 0.0,
             "errors": int(totals["errors"]),
+            "loadgen_cpu": loadgen,
         }
     )
     sys.stderr.write(
@@ -270,10 +275,11 @@ def tick(
         f"{int(totals['participants']):4d}  video fps/sub {fps or 0:5.1f}  rx {mbps or 0:6.1f} "
         f"Mb/s  errors {int(totals['errors'])}  server cpu "
         f"{'-' if cpu is None else f'{cpu * 100:.0f} %'}  rss "
-        f"{'-' if rss is None else f'{rss:.0f} MB'}   "
+        f"{'-' if rss is None else f'{rss:.0f} MB'}  bots cpu "
+        f"{'-' if loadgen is None else f'{loadgen * 100:.0f} %'}   "
     )
     sys.stderr.flush()
-    return totals
+    return totals if latest else previous  # rates start from the first real sample
 
 
 def merge(

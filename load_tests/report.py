@@ -116,6 +116,33 @@ def _server_stats(timeline: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+SATURATED = 0.85
+"""Load-generator CPU per worker (everyone joined) above which the figures are suspect."""
+
+
+def _generator_stats(raw: dict[str, Any]) -> dict[str, Any]:
+    """The load generator's CPU (fraction of one core, all workers together) and a warning
+    when, with everyone joined, its workers were nearly saturated: then slow frames may
+    be the bots', not the server's (bursts while joining are expected)."""
+    timeline: list[dict[str, Any]] = raw.get("timeline", [])
+    cpu = [float(e["loadgen_cpu"]) for e in timeline if e.get("loadgen_cpu") is not None]
+    workers = max(1, int(raw.get("config", {}).get("workers", 1)))
+    most = max((int(e.get("participants", 0)) for e in timeline), default=0)
+    full = [float(e["loadgen_cpu"]) for e in timeline
+            if e.get("loadgen_cpu") is not None and int(e.get("participants", 0)) == most]
+    busy = sum(full) / len(full) / workers if full else 0.0
+    warning = (f"with everyone joined the load generator was {busy:.0%} busy per worker: it "
+               "may have limited the figures (add --workers on more cores)"
+               if busy >= SATURATED else None)
+    return {
+        "cpu_mean": round(sum(cpu) / len(cpu), 4) if cpu else None,
+        "cpu_max": round(max(cpu), 4) if cpu else None,
+        "cpu_all_joined": round(busy * workers, 4) if full else None,
+        "workers": workers,
+        "warning": warning,
+    }
+
+
 def _sanity(raw: dict[str, Any], summary: dict[str, Any]) -> list[str]:
     """Problems a smoke test should fail on, as sentences (empty when the run looks fine)."""
     problems: list[str] = []
@@ -186,6 +213,7 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
         if (of_kind := [s for s in subs if s.get("kind") == kind])
     }
     summary["server"] = _server_stats(raw.get("timeline", []))
+    summary["load_generator"] = _generator_stats(raw)
     summary["sane"] = _sanity(raw, summary)
     return summary
 
@@ -280,6 +308,20 @@ def format_table(summary: dict[str, Any]) -> str:
         ],
         [28, 20],
     )
+
+    generator = summary.get("load_generator") or {}
+    lines += ["", f"Load generator ({generator.get('workers', 1)} worker process(es))"]
+    lines += _rows(
+        [
+            ["CPU mean", _num(generator.get("cpu_mean"), "{:.1f}% of a core", 100.0)],
+            ["CPU max", _num(generator.get("cpu_max"), "{:.1f}% of a core", 100.0)],
+            ["CPU, everyone joined", _num(generator.get("cpu_all_joined"), "{:.1f}% of a core",
+                                          100.0)],
+        ],
+        [28, 20],
+    )
+    if generator.get("warning"):
+        lines.append(f"  WARNING: {generator['warning']}")
 
     lines += ["", "Sanity"]
     lines += [f"  PROBLEM: {p}" for p in summary["sane"]] or ["  OK"]

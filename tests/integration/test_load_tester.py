@@ -50,6 +50,7 @@ def test_a_short_run_reports_frames_on_every_subscription_and_no_errors(
     assert summary["first_frame_ms"]["count"] >= 1
     assert summary["signaling_rtt_ms"]["count"] > 0 and summary["fanout_ms"]["count"] > 0
     assert summary["server"]["rss_mb_max"] is not None
+    assert summary["load_generator"]["cpu_max"] is not None
     assert out.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
 
 
