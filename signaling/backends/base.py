@@ -86,7 +86,8 @@ def open_store(url: str) -> SessionStore:
     """Returns the backend for ``url``.
 
     Args:
-        url: ``memory://`` or ``sqlite:///relative/path.db`` / ``sqlite:////abs/path.db``.
+        url: ``memory://``, ``sqlite:///relative/path.db`` / ``sqlite:////abs/path.db``, or
+            ``redis://host:port/db`` (several nodes).
 
     Raises:
         ValueError: For an unknown scheme.
@@ -99,4 +100,9 @@ def open_store(url: str) -> SessionStore:
         from signaling.backends.sqlite import SqliteStore
 
         return SqliteStore(url.removeprefix("sqlite:///"))
-    raise ValueError(f"unknown storage URL {url!r}: use memory:// or sqlite:///path")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from signaling.backends.redis import RedisStore
+
+        return RedisStore(url)
+    raise ValueError(
+        f"unknown storage URL {url!r}: use memory://, sqlite:///path or redis://host:port/0")

@@ -1,0 +1,143 @@
+"""The same test bodies against every storage backend: memory, the embedded SQLite
+default and Redis (a real redis-server with the append-only file on)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from session_room.ids import SessionId
+from session_room.roles import SessionKind
+from session_room.room import SessionSpec
+from signaling.backends.base import SessionStore, open_store
+from tests.redis_server import RedisProcess
+
+SID = SessionId("SE_store")
+SPEC = SessionSpec(SID, SessionKind.CIRCLE, "Career circle", 6, 1_800_000_000.25,
+                   scheduled_start=1_800_000_600.0, planned_minutes=45)
+
+
+@pytest.fixture
+def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
+    (tmp_path / "redis").mkdir()
+    server = RedisProcess(tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "memory":
+        return "memory://"
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.db"
+    server: RedisProcess = request.getfixturevalue("redis_process")
+    return server.url
+
+
+@pytest.fixture
+async def store(url: str) -> AsyncIterator[SessionStore]:
+    opened = open_store(url)
+    yield opened
+    await opened.close()
+
+
+async def test_a_session_is_stored_whole_and_listed(store: SessionStore) -> None:
+    assert await store.load_session(SID) is None
+    await store.save_session(SPEC)
+    assert await store.load_session(SID) == SPEC
+    assert await store.list_sessions() == [SPEC]
+
+
+async def test_an_ended_session_keeps_its_first_end_time(store: SessionStore) -> None:
+    await store.save_session(SPEC)
+    await store.mark_ended(SID, 1_800_000_100.0)
+    await store.mark_ended(SID, 1_800_000_200.0)
+    loaded = await store.load_session(SID)
+    assert loaded is not None and loaded.ended_at == 1_800_000_100.0
+    assert [s.ended_at for s in await store.list_sessions()] == [1_800_000_100.0]
+    await store.mark_ended(SessionId("SE_none"), 1.0)  # no such session: nothing appears
+    assert await store.load_session(SessionId("SE_none")) is None
+
+
+async def test_a_secret_is_set_once(store: SessionStore) -> None:
+    assert await store.secret("key", "first") == "first"
+    assert await store.secret("key", "second") == "first"
+
+
+async def test_the_board_document_is_replaced(store: SessionStore) -> None:
+    assert await store.load_board(SID) is None
+    await store.save_board(SID, '{"v": 1}')
+    await store.save_board(SID, '{"v": 2}')
+    assert await store.load_board(SID) == '{"v": 2}'
+
+
+async def test_chat_keeps_order_and_returns_the_tail(store: SessionStore) -> None:
+    for n in range(5):
+        await store.append_chat(SID, f"m{n}")
+    assert await store.load_chat(SID, 3) == ["m2", "m3", "m4"]
+    assert await store.load_chat(SID, 100) == [f"m{n}" for n in range(5)]
+
+
+async def test_notes_updates_append_and_compact_into_one(store: SessionStore) -> None:
+    await store.append_notes(SID, b"\x01\x02")
+    await store.append_notes(SID, b"\x00\xff")
+    assert await store.load_notes(SID) == [b"\x01\x02", b"\x00\xff"]
+    await store.compact_notes(SID, b"merged")
+    assert await store.load_notes(SID) == [b"merged"]
+
+
+async def test_attendance_is_an_ordered_log_per_session(store: SessionStore) -> None:
+    await store.append_attendance(SID, "a")
+    await store.append_attendance(SID, "b")
+    await store.append_attendance(SessionId("SE_other"), "c")
+    assert await store.load_attendance(SID) == ["a", "b"]
+    assert sorted(await store.attendance_sessions()) == ["SE_other", "SE_store"]
+
+
+async def test_invites_and_feedback_are_kept_per_person(store: SessionStore) -> None:
+    await store.save_invite(SID, "ID_ana", "mentee", "Ana")
+    await store.save_invite(SID, "ID_ana", "observer", "Ana")  # re-invited: replaced
+    await store.save_invite(SID, "ID_maya", "mentor", "Maya")
+    assert sorted(await store.list_invites()) == [(SID, "ID_ana", "observer"),
+                                                  (SID, "ID_maya", "mentor")]
+    await store.save_feedback(SID, "ID_ana", '{"rating": 3}')
+    await store.save_feedback(SID, "ID_ana", '{"rating": 5}')
+    assert await store.load_feedback(SID) == ['{"rating": 5}']
+
+
+async def test_the_admin_audit_log_keeps_order_and_returns_the_last_entries(
+    store: SessionStore,
+) -> None:
+    for n in range(5):
+        await store.append_admin_action(f'{{"n": {n}}}')
+    assert await store.list_admin_actions(2) == ['{"n": 3}', '{"n": 4}']
+    assert len(await store.list_admin_actions(100)) == 5
+
+
+async def test_acknowledged_attendance_survives_a_killed_redis(
+    redis_process: RedisProcess,
+) -> None:
+    store = open_store(redis_process.url)
+    for n in range(50):
+        await store.append_attendance(SID, f"entry {n}")
+    await store.close()
+    redis_process.kill()  # SIGKILL right after the last acknowledged write
+    redis_process.start()
+    reopened = open_store(redis_process.url)
+    assert await reopened.load_attendance(SID) == [f"entry {n}" for n in range(50)]
+    await reopened.close()
+
+
+async def test_sqlite_keeps_everything_across_reopening(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/store.db"
+    first = open_store(url)
+    await first.save_session(SPEC)
+    await first.append_admin_action("x")
+    await first.close()
+    again = open_store(url)
+    assert await again.load_session(SID) == SPEC
+    assert await again.list_admin_actions(10) == ["x"]
+    await again.close()
