@@ -32,6 +32,7 @@ from signaling.rest_attendance import build_attendance_router
 from signaling.rest_auth import RestAuth
 from signaling.rest_board import build_board_router
 from signaling.settings import Settings
+from signaling.turn import IceProvider
 from signaling.websocket import SignalingEndpoint
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             protocol.IceServerInfo(urls=s.urls, username=s.username, credential=s.credential)
             for s in settings.ice_servers
         ]
-        registry = SessionRegistry(relay, ice, settings.idle_session_seconds, store,
+        ice_provider = IceProvider(ice, settings.turn_urls, settings.turn_secret,
+                                   settings.turn_ttl_seconds)
+        registry = SessionRegistry(relay, ice_provider, settings.idle_session_seconds, store,
                                    settings.reconnect_grace_seconds)
         state["endpoint"] = SignalingEndpoint(
             store, signer, registry, settings.join_timeout_seconds

@@ -9,15 +9,15 @@ from collections.abc import Callable
 from media.relay import MediaRelay
 from session_room.ids import SessionId
 from session_room.room import SessionSpec
-from signaling import protocol
 from signaling.backends.base import SessionStore
 from signaling.service import SessionWorker
+from signaling.turn import IceProvider
 
 
 class SessionRegistry:
     """Owns the workers of the live sessions on this node."""
 
-    def __init__(self, relay: MediaRelay, ice: list[protocol.IceServerInfo],
+    def __init__(self, relay: MediaRelay, ice: IceProvider,
                  idle_seconds: float, store: SessionStore, hold_seconds: float = 30.0) -> None:
         self._relay = relay
         self.on_change: Callable[[SessionId], None] = lambda _: None

@@ -78,6 +78,7 @@ from signaling.inbox import (
 )
 from signaling.link_sampler import LinkMonitor
 from signaling.live_view import BitrateMeter
+from signaling.turn import IceProvider
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class SessionWorker:
     """Runs one session. Only the worker's task touches the room and the router."""
 
     def __init__(
-        self, spec: SessionSpec, relay: MediaRelay, ice: list[protocol.IceServerInfo],
+        self, spec: SessionSpec, relay: MediaRelay, ice: IceProvider,
         idle_seconds: float, store: SessionStore, hold_seconds: float = 30.0,
         notify: Callable[[SessionId], None] | None = None,
     ) -> None:
@@ -253,7 +254,7 @@ class SessionWorker:
             you=participant_info(me),
             participants=[participant_info(p) for p in self.room.participants
                           if p.participant_id != participant_id],
-            ice_servers=self._ice,
+            ice_servers=self._ice.for_person(claims.identity),
             board=board_info(self.room.board),
             server_time=time.time(),
         ))

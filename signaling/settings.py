@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     """How long an invite link stays valid."""
     ice_servers: list[IceServerSetting] = Field(default_factory=list)
     """STUN/TURN servers; empty means host candidates only (no public default)."""
+    turn_urls: list[str] = Field(default_factory=list)
+    """coturn URLs, e.g. ``["turn:turn.example.org:3478?transport=udp",
+    "turn:turn.example.org:3478?transport=tcp"]``; each participant gets short-lived
+    credentials for them (needs ``turn_secret``)."""
+    turn_secret: str | None = Field(default=None, min_length=16)
+    """coturn's ``static-auth-secret`` (coturn runs with ``use-auth-secret``)."""
+    turn_ttl_seconds: int = Field(default=6 * 3600, ge=60, le=7 * 24 * 3600)
+    """How long a TURN credential stays valid (a session that outlives it keeps its
+    allocation; a rejoin gets a fresh one)."""
     media_host_addresses: list[str] | None = None
     """Addresses the relay gathers ICE host candidates on; unset: all but loopback."""
     gap_timeout_ms: int = Field(default=100, ge=20, le=1000)

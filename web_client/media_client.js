@@ -33,10 +33,13 @@ export class CodecError extends Error {
 /**
  * The RTCPeerConnection configuration for the session's ICE servers.
  * @param {Array<IceServerInfo>} iceServers From `joined.ice_servers`.
+ * @param {boolean} [relayOnly] Only use TURN relays (`?relay` in the page URL: for
+ *   networks that block direct UDP, and to check a TURN setup).
  * @returns {RTCConfiguration}
  */
-export function peerConfig(iceServers) {
+export function peerConfig(iceServers, relayOnly = false) {
   return {
+    iceTransportPolicy: relayOnly ? 'relay' : 'all',
     iceServers: iceServers.map((server) => {
       /** @type {RTCIceServer} */
       const entry = { urls: server.urls };

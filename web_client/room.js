@@ -180,7 +180,7 @@ function onJoined(msg) {
       .filter((p) => p.participant_id !== msg.you.participant_id)
       .map((p) => [p.participant_id, p]),
   );
-  media.config = peerConfig(msg.ice_servers);
+  media.config = peerConfig(msg.ice_servers, new URLSearchParams(location.search).has('relay'));
   app.prejoin?.hide();
   showSessionHeader(msg.session);
   showOwnRole(msg.you.role);

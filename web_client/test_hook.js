@@ -66,6 +66,28 @@ export async function remoteStats(subscriber, grid) {
 }
 
 /**
+ * The candidate types (`host`, `srflx`, `relay`) of the receive connection's selected
+ * pair, local and remote, or null before one is selected.
+ * @param {Subscriber|null} subscriber
+ * @returns {Promise<{local: string, remote: string}|null>}
+ */
+export async function receivePath(subscriber) {
+  const report = await subscriber?.getStats();
+  if (!report) return null;
+  /** @type {Map<string, any>} */
+  const byId = new Map();
+  report.forEach((stat) => byId.set(stat.id, stat));
+  for (const stat of byId.values()) {
+    if (stat.type !== 'transport' || !stat.selectedCandidatePairId) continue;
+    const pair = byId.get(stat.selectedCandidatePairId);
+    const local = byId.get(pair?.localCandidateId);
+    const remote = byId.get(pair?.remoteCandidateId);
+    if (local && remote) return { local: local.candidateType, remote: remote.candidateType };
+  }
+  return null;
+}
+
+/**
  * Installs `window.mentorRooms`.
  * @param {HookSource} source
  */
@@ -90,6 +112,7 @@ export function installTestHook(source) {
       quality_reports_sent: source.link().reporter.sent,
     }),
     remoteStats: () => remoteStats(source.subscriber(), source.grid),
+    receivePath: () => receivePath(source.subscriber()),
     board: () => source.board(),
     restartMedia: () => source.link().restartMedia(),
   };
