@@ -89,6 +89,9 @@ class Bot:
     video: VideoSource | None = None
     join_started: float = 0.0
     joined_at: float = 0.0
+    redirects: int = 0
+    """How many ``redirect`` hops the last join took."""
+    redirect_url: str | None = None
     """``time.monotonic()`` when ``joined`` arrived."""
     close_code: int | None = None
 
@@ -127,27 +130,26 @@ class Bot:
         """A fresh request id."""
         return str(next(self._ids))
 
-    async def join(self, timeout: float = 10.0) -> protocol.Joined:
-        """Connects and joins; raises ``ConnectionError`` with the close code if refused."""
+    async def join(self, timeout: float = 10.0, max_redirects: int = 3) -> protocol.Joined:
+        """Connects and joins, following ``redirect`` to the node that owns the session;
+        raises ``ConnectionError`` with the close code if refused."""
         self.join_started = time.monotonic()
-        self._ws = await websockets.connect(self.ws_url, max_size=2**20)
-        self._reader = asyncio.create_task(self._read_loop())
-        await self.send(
-            protocol.Join(
-                id=self.next_id(),
-                protocol_version=protocol.PROTOCOL_VERSION,
-                token=self.token,
-                display_name=self.name,
-            )
-        )
-        self._offer_task = asyncio.create_task(self._offer_loop())
-        done, _ = await asyncio.wait(
-            [asyncio.ensure_future(self._joined.wait()), self._reader],
-            timeout=timeout,
-            return_when=asyncio.FIRST_COMPLETED,
-        )
+        for _ in range(max_redirects + 1):
+            self.redirect_url = None
+            self._ws = await websockets.connect(self.ws_url, max_size=2**20)
+            self._reader = asyncio.create_task(self._read_loop())
+            await self.send(protocol.Join(
+                id=self.next_id(), protocol_version=protocol.PROTOCOL_VERSION,
+                token=self.token, display_name=self.name))
+            await asyncio.wait([asyncio.ensure_future(self._joined.wait()), self._reader],
+                               timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            if self.joined is not None or self.redirect_url is None:
+                break
+            self.redirects += 1
+            self.ws_url = self.redirect_url
         if self.joined is None:
             raise ConnectionError(f"join refused (close code {self.close_code})")
+        self._offer_task = asyncio.create_task(self._offer_loop())
         if self.publish:
             await self._publish()
         if self.report_quality:
@@ -236,6 +238,8 @@ class Bot:
             self._answered.set()
         elif isinstance(message, protocol.SubscribeOffer):
             self._offers.put_nowait(message)
+        elif isinstance(message, protocol.Redirect):
+            self.redirect_url = message.url
 
     async def _offer_loop(self) -> None:
         while True:

@@ -47,6 +47,7 @@ class LeaveReason(StrEnum):
     SESSION_ENDED = "session_ended"
     SERVER_SHUTDOWN = "server_shutdown"
     SERVER_LOST = "server_lost"
+    NODE_LOST = "node_lost"
 
 
 def capacity_for(kind: SessionKind, requested: int | None) -> int:

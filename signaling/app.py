@@ -23,6 +23,7 @@ from signaling.admin import AdminEndpoint, LiveMonitor
 from signaling.attendance_log import close_lost_intervals
 from signaling.auth import InviteSigner
 from signaling.backends.base import SessionStore, open_store
+from signaling.cluster import RedisCluster
 from signaling.metrics import Metrics
 from signaling.progress_report import build_progress_router
 from signaling.registry import SessionRegistry
@@ -50,9 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings.storage_url)
         secret = settings.secret_key or await store.secret("invite_signing_key", new_secret())
         signer = InviteSigner(secret)
-        lost = await close_lost_intervals(store)
-        if lost:
-            logger.warning("closed %d attendance intervals left open by a crash", lost)
+        cluster: RedisCluster | None = None
+        if not settings.storage_url.startswith("redis"):  # several nodes: the cluster does it
+            lost = await close_lost_intervals(store)
+            if lost:
+                logger.warning("closed %d attendance intervals left open by a crash", lost)
         relay = MediaRelay(
             RelayConfig(
                 ice_servers=tuple(
@@ -72,8 +75,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    settings.turn_ttl_seconds)
         registry = SessionRegistry(relay, ice_provider, settings.idle_session_seconds, store,
                                    settings.reconnect_grace_seconds)
+        if settings.storage_url.startswith("redis"):
+            cluster = RedisCluster(
+                settings.storage_url,
+                settings.node_url or f"http://{settings.host}:{settings.port}", store,
+                lambda: sum(len(w.room.participants) for w in registry.workers.values()))
+            await cluster.start()
+        state["cluster"] = cluster
         state["endpoint"] = SignalingEndpoint(
-            store, signer, registry, settings.join_timeout_seconds
+            store, signer, registry, settings.join_timeout_seconds, cluster
         )
         state["registry"] = registry
         auth = RestAuth(signer, await admin_credentials(settings, store))
@@ -101,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await probe
             monitor.close()
             await registry.close()
+            if cluster is not None:
+                await cluster.close()
             await store.close()
 
     app = FastAPI(

@@ -81,6 +81,7 @@ class CloseCode(IntEnum):
     REPLACED = 4411
     REMOVED = 4412
     NOT_ADMIN = 4413
+    REDIRECT = 4307
     UNSUPPORTED_VERSION = 4426
     TOO_SLOW = 4429
 
@@ -320,6 +321,14 @@ class Error(_Message):
     message: str
 
 
+class Redirect(_Message):
+    """This node does not own the session: join again at ``url`` (then close 4307)."""
+
+    type: Literal["redirect"] = "redirect"
+    re: str | None = None
+    url: str
+
+
 class Bye(_Message):
     """The server is about to close this socket, and why."""
 
@@ -338,6 +347,7 @@ AnyServerMessage = (
     | Pong
     | Error
     | Bye
+    | Redirect
     | BoardServerMessage
     | AdminServerMessage
 )

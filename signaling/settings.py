@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     """``sqlite:///path`` (embedded default) or ``memory://`` (tests, nothing kept)."""
     secret_key: str | None = None
     """Signs invite tokens. Unset: generated once and kept in the storage backend."""
+    node_url: str | None = None
+    """This node's own base URL as clients reach it (several nodes: joins for a session
+    another node owns are redirected there); unset: ``http://{host}:{port}``."""
     public_url: str | None = None
     """Base URL used in invite links; unset: taken from the request."""
     invite_ttl_minutes: int = Field(default=7 * 24 * 60, ge=1)

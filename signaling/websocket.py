@@ -15,6 +15,7 @@ from session_room.ids import ParticipantId, SessionId
 from signaling import protocol
 from signaling.auth import InviteError, InviteSigner
 from signaling.backends.base import SessionStore
+from signaling.cluster import RedisCluster
 from signaling.connection import Connection
 from signaling.inbox import ClientRequest, Disconnected, JoinRequest
 from signaling.registry import SessionRegistry
@@ -39,7 +40,8 @@ class SignalingEndpoint:
     """Serves ``/ws/sessions/{session_id}``."""
 
     def __init__(self, store: SessionStore, signer: InviteSigner, registry: SessionRegistry,
-                 join_timeout: float) -> None:
+                 join_timeout: float, cluster: RedisCluster | None = None) -> None:
+        self._cluster = cluster
         self._store = store
         self._signer = signer
         self._registry = registry
@@ -93,6 +95,13 @@ class SignalingEndpoint:
         if spec.ended_at is not None:
             return await self._refuse(connection, protocol.CloseCode.SESSION_ENDED,
                                       "this session has ended", ErrorCode.SESSION_ENDED, join.id)
+        if self._cluster is not None:
+            owner = await self._cluster.owner(spec.session_id)
+            if owner != self._cluster.me:  # the session lives there: join again there
+                base = owner.url.replace("http", "ws", 1)
+                connection.send(protocol.Redirect(
+                    re=join.id, url=f"{base}/ws/sessions/{spec.session_id}"))
+                return connection.close(protocol.CloseCode.REDIRECT, "joined on another node")
         name = claims.display_name if claims.by_admin else join.display_name.strip()
         request = JoinRequest(connection, claims, name or "Guest", join.id)
         worker = self._registry.worker_for(spec)

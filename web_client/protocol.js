@@ -43,6 +43,7 @@ export const CloseCode = Object.freeze({
   "REPLACED": 4411,
   "REMOVED": 4412,
   "NOT_ADMIN": 4413,
+  "REDIRECT": 4307,
   "UNSUPPORTED_VERSION": 4426,
   "TOO_SLOW": 4429
 });
@@ -60,7 +61,8 @@ export const LeaveReason = Object.freeze({
   "REMOVED": "removed",
   "SESSION_ENDED": "session_ended",
   "SERVER_SHUTDOWN": "server_shutdown",
-  "SERVER_LOST": "server_lost"
+  "SERVER_LOST": "server_lost",
+  "NODE_LOST": "node_lost"
 });
 
 export const SessionKind = Object.freeze({
@@ -117,11 +119,11 @@ export const TimerAction = Object.freeze({
 
 export const CLIENT_MESSAGE_TYPES = Object.freeze(["admin_hello", "agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "choose_media_mode", "join", "leave", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "set_media_state", "subscribe_answer", "timer_control", "timer_follow"]);
 
-export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "dashboard_snapshot", "dashboard_update", "error", "joined", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "subscribe_offer", "timer_changed"]);
+export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "dashboard_snapshot", "dashboard_update", "error", "joined", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "redirect", "subscribe_offer", "timer_changed"]);
 
 /** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate|AdminHello} ClientMessage */
 
-/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated|DashboardSnapshot|DashboardUpdate} ServerMessage */
+/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|Redirect|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated|DashboardSnapshot|DashboardUpdate} ServerMessage */
 
 /**
  * @typedef {Object} AdminHello
@@ -422,6 +424,12 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {number} jitter_ms
  * @property {(number|null)} [rtt_ms]
  * @property {(number|null)} [available_outgoing_kbps]
+ */
+/**
+ * @typedef {Object} Redirect
+ * @property {"redirect"} [type]
+ * @property {(string|null)} [re]
+ * @property {string} url
  */
 /**
  * @typedef {Object} SessionInfo

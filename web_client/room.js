@@ -57,6 +57,9 @@ const app = {
   selfTile: null,
   grid: new TileGrid(byId('tiles'), byId('stage')),
   clock: new ServerClock(),
+  /** @type {string|null} The owning node's socket, after a `redirect`. */
+  socketUrl: null,
+  redirects: 0,
 };
 const media = new RoomMedia({
   send: (message) => app.client?.send(/** @type {any} */ (message)),
@@ -133,7 +136,7 @@ async function join() {
 
 /** Opens a socket and sends `join` (the first join and every automatic rejoin). */
 async function connect() {
-  const client = new SessionClient(sessionSocketUrl(app.sessionId));
+  const client = new SessionClient(app.socketUrl ?? sessionSocketUrl(app.sessionId));
   app.client = client;
   app.clock.attach(client);
   board.attach(client);
@@ -146,9 +149,12 @@ async function connect() {
     .on('subscribe_offer', (msg) => media.handleSubscribeOffer(msg))
     .on('error', onServerError)
     .on('bye', onBye)
+    .on('redirect', (msg) => { app.socketUrl = msg.url; })
     .onClose((info) => {
       if (client !== app.client) return; // an earlier socket
       app.clock.stop();
+      // another node owns the session: join there (a few hops at most)
+      if (info.code === CloseCode.REDIRECT && app.socketUrl && ++app.redirects <= 3) return void connect();
       if (app.phase === 'left' || app.phase === 'error' || info.byClient) return;
       if (app.phase === 'reconnecting' && !info.refused) return reconnector.retry();
       if (app.phase === 'joined' && isDrop(info)) return startReconnecting();

@@ -25,6 +25,7 @@
 /** @typedef {import('./protocol.js').SubscribeOffer} SubscribeOffer */
 /** @typedef {import('./protocol.js').Pong} Pong */
 /** @typedef {import('./protocol.js').Bye} Bye */
+/** @typedef {import('./protocol.js').Redirect} Redirect */
 /** @typedef {import('./protocol.js').Error} ErrorMessage */
 
 /**
@@ -39,6 +40,7 @@
  * @property {Pong} pong
  * @property {ErrorMessage} error
  * @property {Bye} bye
+ * @property {Redirect} redirect
  * @property {AgendaChanged} agenda_changed
  * @property {TimerChanged} timer_changed
  * @property {ChatPosted} chat_message

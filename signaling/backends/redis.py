@@ -14,6 +14,10 @@ Keys (prefix ``mr:``): ``session:{id}`` (hash), ``sessions`` (set), ``secrets`` 
 from __future__ import annotations
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.typing import EncodableT, FieldT
 
 from session_room.ids import SessionId
@@ -21,6 +25,19 @@ from session_room.roles import SessionKind
 from session_room.room import SessionSpec
 
 PREFIX = "mr:"
+
+
+RETRIES = 40
+"""A command meeting a lost connection is retried with backoff (0.05 s doubling up to
+0.5 s: about 15 s in all), so a briefly restarting Redis delays writes but loses none."""
+
+
+def connect(url: str) -> Redis:
+    """A client that reconnects and retries by itself while Redis restarts."""
+    return Redis.from_url(
+        url, health_check_interval=5, socket_keepalive=True, socket_connect_timeout=2,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), RETRIES),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError])
 
 
 def _k(*parts: str) -> str:
@@ -41,8 +58,7 @@ class RedisStore:
     """Storage in Redis, shared by every node that uses the same URL."""
 
     def __init__(self, url: str) -> None:
-        self._redis: Redis = Redis.from_url(url, health_check_interval=10,
-                                            socket_keepalive=True, retry_on_timeout=True)
+        self._redis: Redis = connect(url)
 
     async def save_session(self, spec: SessionSpec) -> None:
         fields: dict[FieldT, EncodableT] = {
