@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         invites = Invites(settings, store, signer)
         app.include_router(build_router(store, invites, auth))
         app.include_router(build_admin_router(store, auth, registry, monitor, grace,
-                                              invites))
+                                              invites, cluster))
         app.include_router(build_board_router(store, auth))
         app.include_router(build_attendance_router(store, auth, grace))
         app.include_router(build_progress_router(store, auth, grace))

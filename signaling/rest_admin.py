@@ -10,7 +10,9 @@ import time
 from datetime import datetime
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from session_room.errors import DomainError, ErrorCode
@@ -21,6 +23,7 @@ from signaling.admin import LiveMonitor
 from signaling.attendance_log import attendance_report
 from signaling.audit import AdminAction, AuditEntry, write_audit
 from signaling.backends.base import SessionStore
+from signaling.cluster import RedisCluster
 from signaling.inbox import AdminRequest
 from signaling.registry import SessionRegistry
 from signaling.rest import Invites
@@ -63,13 +66,47 @@ class ObserverInvite(BaseModel):
     display_name: str
 
 
+class NodeOut(BaseModel):
+    """A node of the cluster (one, without Redis)."""
+
+    node_id: str
+    url: str
+    load: int
+    this_node: bool
+
+
 def build_admin_router(store: SessionStore, auth: RestAuth, registry: SessionRegistry,
-                       monitor: LiveMonitor, grace: float, invites: Invites) -> APIRouter:
+                       monitor: LiveMonitor, grace: float, invites: Invites,
+                       cluster: RedisCluster | None = None) -> APIRouter:
     """Returns the ``/api/admin`` routes; every one needs an admin credential."""
     router = APIRouter(prefix="/api/admin", tags=["admin"])
 
     def admin(authorization: Authorization = "") -> str:
         return auth.require_admin(authorization)
+
+    async def at_owner(session_id: str, request: Request) -> JSONResponse | None:
+        """Several nodes: the owner of the session answers (this node forwards the
+        request there); ``None`` when this node owns it."""
+        if cluster is None:
+            return None
+        owner = await cluster.owner(SessionId(session_id))
+        if owner == cluster.me:
+            return None
+        async with httpx.AsyncClient(timeout=ACT_TIMEOUT + 5) as http:
+            reply = await http.post(f"{owner.url}{request.url.path}", content=await request.body(),
+                                    headers={"Authorization": request.headers.get(
+                                        "authorization", ""),
+                                             "Content-Type": "application/json"})
+        return JSONResponse(reply.json(), status_code=reply.status_code)
+
+    @router.get("/nodes")
+    async def nodes(_: str = Depends(admin)) -> list[NodeOut]:
+        """The live nodes: a dashboard watches every one of them (``/ws/admin`` on each)."""
+        if cluster is None:
+            return [NodeOut(node_id="single", url="", load=0, this_node=True)]
+        return [NodeOut(node_id=n.node_id, url=n.url, load=load,
+                        this_node=n == cluster.me)
+                for n, load in (await cluster.live_nodes()).values()]
 
     async def act(worker: SessionWorker | None, request: AdminRequest) -> AuditEntry:
         """Has the session's worker carry the request out (it also writes the audit entry,
@@ -100,21 +137,28 @@ def build_admin_router(store: SessionStore, auth: RestAuth, registry: SessionReg
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this session is not live")
         return monitor.view(worker)
 
-    @router.post("/sessions/{session_id}/end")
-    async def end_session(session_id: str, who: str = Depends(admin)) -> AuditEntry:
+    @router.post("/sessions/{session_id}/end", response_model=AuditEntry)
+    async def end_session(session_id: str, request: Request,
+                          who: str = Depends(admin)) -> AuditEntry | JSONResponse:
         """Ends a session: everyone is disconnected with the reason, nobody may join again."""
         spec = await store.load_session(SessionId(session_id))
         if spec is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this session does not exist")
         if spec.ended_at is not None:
             raise HTTPException(status.HTTP_409_CONFLICT, "this session has already ended")
+        if (forwarded := await at_owner(session_id, request)) is not None:
+            return forwarded
         # through the session's worker (started if need be), in order with any join
         return await act(registry.worker_for(spec), AdminRequest(AdminAction.END_SESSION, who))
 
-    @router.post("/sessions/{session_id}/participants/{participant_id}/remove")
+    @router.post("/sessions/{session_id}/participants/{participant_id}/remove",
+                 response_model=AuditEntry)
     async def remove_participant(session_id: str, participant_id: str, body: RemoveBody,
-                                 who: str = Depends(admin)) -> AuditEntry:
+                                 request: Request,
+                                 who: str = Depends(admin)) -> AuditEntry | JSONResponse:
         """Removes a participant; they see why, and may not rejoin while the session lives."""
+        if (forwarded := await at_owner(session_id, request)) is not None:
+            return forwarded
         return await act(monitor.get(SessionId(session_id)), AdminRequest(
             AdminAction.REMOVE_PARTICIPANT, who, ParticipantId(participant_id),
             body.reason.strip()))

@@ -36,8 +36,10 @@ class Dashboard {
     this.sessions = new Map();
     /** Server time minus local time, seconds. */
     this.offset = 0;
-    /** @type {WebSocket|null} */
-    this.socket = null;
+    /** @type {Map<string, WebSocket>} One socket per node, by its base URL. */
+    this.sockets = new Map();
+    /** @type {Map<string, string>} Which node each session's row came from. */
+    this.origin = new Map();
     this.stopped = false;
     this.container = byId('live-sessions');
     /** @type {import('./live_rows.js').RowActions} */
@@ -57,47 +59,82 @@ class Dashboard {
     return Date.now() / 1000 + this.offset;
   }
 
-  /** Opens the socket and says hello; reconnects after a drop. */
-  connect() {
-    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/admin`;
-    const socket = new WebSocket(url);
-    this.socket = socket;
-    setState('connecting', 'Connecting…');
+  /**
+   * Watches every node of the cluster (one `/ws/admin` each; a single node without Redis):
+   * each pushes its own sessions, and the page merges them.
+   */
+  async start() {
+    /** @type {Array<{url: string, this_node: boolean}>} */
+    let nodes = [{ url: '', this_node: true }];
+    try {
+      nodes = await (await fetchAuthorized('/api/admin/nodes', this.token)).json();
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        this.stopped = true;
+        signOut(error.message);
+        return;
+      }
+    }
+    for (const node of nodes) this.connect(node.this_node ? '' : node.url);
+  }
+
+  /**
+   * Opens one node's socket and says hello; reconnects after a drop.
+   * @param {string} base The node's base URL ('' for this page's node).
+   */
+  connect(base) {
+    const here = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+    const socket = new WebSocket(`${base ? base.replace(/^http/u, 'ws') : here}/ws/admin`);
+    this.sockets.set(base, socket);
+    if (!base) setState('connecting', 'Connecting…');
     socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'admin_hello', id: 'hello', token: this.token })));
-    socket.addEventListener('message', (event) => this.onMessage(JSON.parse(String(event.data))));
+    socket.addEventListener('message', (event) => this.onMessage(JSON.parse(String(event.data)), base));
     socket.addEventListener('close', (event) => {
-      if (this.socket !== socket || this.stopped) return;
+      if (this.sockets.get(base) !== socket || this.stopped) return;
       if (event.code === CloseCode.TOKEN_INVALID || event.code === CloseCode.NOT_ADMIN) {
         this.stopped = true;
         signOut(event.reason || 'This is not an admin credential.');
         return;
       }
-      setState('reconnecting', 'Reconnecting…');
-      window.setTimeout(() => this.connect(), RETRY_MS);
+      if (!base) setState('reconnecting', 'Reconnecting…');
+      window.setTimeout(() => this.connect(base), RETRY_MS); // a dead node: stays away
     });
   }
 
-  /** @param {any} message */
-  onMessage(message) {
+  /**
+   * @param {any} message
+   * @param {string} base The node it came from.
+   */
+  onMessage(message, base) {
     if (message.type !== 'dashboard_snapshot' && message.type !== 'dashboard_update') return;
     this.offset = message.server_time - Date.now() / 1000;
     if (message.type === 'dashboard_snapshot') {
-      byId('live-admin').textContent = message.admin;
-      this.sessions.clear();
-      this.container.replaceChildren();
-      setState('live', 'Live');
-      void this.loadEnded();
-      void this.loadActions();
+      for (const [id, from] of this.origin) if (from === base) this.drop(id);
+      if (!base) {
+        byId('live-admin').textContent = message.admin;
+        setState('live', 'Live');
+        void this.loadEnded();
+        void this.loadActions();
+      }
     }
-    for (const s of /** @type {Array<LiveSession>} */ (message.sessions)) this.show(s);
+    for (const s of /** @type {Array<LiveSession>} */ (message.sessions)) {
+      this.origin.set(s.session_id, base);
+      this.show(s);
+    }
     for (const id of /** @type {Array<string>} */ (message.closed ?? [])) {
-      this.sessions.delete(id);
-      this.card(id)?.remove();
+      if (this.origin.get(id) === base) this.drop(id);
     }
     if (message.closed?.length) void this.loadEnded();
     byId('live-count').textContent = String(this.sessions.size);
     byId('live-empty').hidden = this.sessions.size > 0;
     tick(this.container, this.sessions, this.now());
+  }
+
+  /** @param {string} sessionId */
+  drop(sessionId) {
+    this.sessions.delete(sessionId);
+    this.origin.delete(sessionId);
+    this.card(sessionId)?.remove();
   }
 
   /**
@@ -223,7 +260,7 @@ function open(token) {
   byId('live-board').hidden = false;
   byId('live-error').hidden = true;
   const dashboard = new Dashboard(token);
-  dashboard.connect();
+  void dashboard.start();
   /** @type {any} */ (window).mentorRoomsDashboard = dashboard;
 }
 

@@ -41,3 +41,29 @@ def test_a_browser_joining_through_the_other_node_is_redirected_and_gets_media(
         page.context.close()
     finally:
         bot.stop()
+
+
+def test_the_dashboard_on_one_node_shows_and_ends_a_session_on_the_other(
+    browser: Any, nodes: tuple[LiveServer, LiveServer, RedisProcess],
+) -> None:
+    from tests.integration.test_cluster import ADMIN
+
+    a, b, _ = nodes
+    sid, mentor = a.create_session("one_on_one", title="Across nodes")
+    bot = BotProcess(ws(b, sid), mentor, "Maya bot")  # the session lives on b
+    page = browser.new_context().new_page()
+    try:
+        bot.wait_for("joined", 30)
+        page.goto(f"{a.base_url}/admin/live")  # the admin talks to node a
+        page.fill("#live-token", ADMIN)
+        page.click("#live-login button[type=submit]")
+        card = f"article.live-session[data-session-id='{sid}']"
+        page.wait_for_selector(f"{card} tr.live-participant", timeout=15_000)
+        assert page.locator(f"{card} .live-title").inner_text() == "Across nodes"
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click(f"{card} .live-end")  # a's REST forwards it to b, the owner
+        assert bot.wait_for("closed", 15)["reason"] == "session_ended"
+        page.wait_for_selector(card, state="detached", timeout=10_000)
+    finally:
+        page.context.close()
+        bot.stop()

@@ -56,6 +56,7 @@ def test_admin_routes_refuse_a_missing_a_wrong_and_a_participant_token(
 ) -> None:
     sid, mentor = create(client)
     routes = [("GET", "/api/admin/live"), ("GET", f"/api/admin/live/{sid}"),
+              ("GET", "/api/admin/nodes"),
               ("GET", "/api/admin/sessions/ended"), ("GET", "/api/admin/actions"),
               ("POST", f"/api/admin/sessions/{sid}/end"),
               ("POST", f"/api/admin/sessions/{sid}/participants/PA_x/remove"),
