@@ -69,7 +69,8 @@ const media = new RoomMedia({
 const link = new RoomLink(media, app.grid, () => app.phase === 'joined' && app.client?.isOpen === true);
 const board = new Board(app.clock, { token: () => app.token, sessionId: () => app.sessionId });
 const reconnector = new Reconnector({
-  attempt: () => void connect(),
+  // a rejoin asks the page's own node again: the owner may have died meanwhile
+  attempt: () => { app.socketUrl = null; app.redirects = 0; void connect(); },
   abandon: () => app.client?.close(),
   giveUp: () => fail(explainClose(1006, '', true).message, 'rejoin'),
 });

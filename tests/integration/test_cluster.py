@@ -6,6 +6,7 @@ agenda and chat intact."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pycrdt import Doc, Text
 
 from load_tests.bot import Bot
 from signaling import protocol
@@ -89,6 +91,11 @@ async def test_a_killed_node_is_noticed_its_intervals_close_and_a_rejoin_keeps_t
     await mentor.join()
     await mentor.send(protocol.AgendaAdd(id="a", title="Goals for the term", details=""))
     await mentor.send(protocol.ChatSend(id="c", client_message_id="c1", text="See you soon"))
+    doc: Doc[Text] = Doc()
+    before = doc.get_state()
+    doc.get("notes", type=Text).insert(0, "Action: draft the plan")
+    await mentor.send(protocol.NotesUpdate(
+        id="n", update=base64.b64encode(doc.get_update(before)).decode()))
     await wait_until(lambda: any(isinstance(m, protocol.ChatPosted) for m in mentor.received), 5)
     b.process.kill()  # SIGKILL: no goodbye, no leave entries
     killed = time.monotonic()
@@ -109,6 +116,9 @@ async def test_a_killed_node_is_noticed_its_intervals_close_and_a_rejoin_keeps_t
         assert again.redirects == 0  # a fresh room on the live node
         assert [i.title for i in joined.board.agenda.items] == ["Goals for the term"]
         assert [m.text for m in joined.board.chat] == ["See you soon"]
+        notes: Doc[Text] = Doc()
+        notes.apply_update(base64.b64decode(joined.board.notes))
+        assert str(notes.get("notes", type=Text)) == "Action: draft the plan"
     finally:
         await again.close()
 
