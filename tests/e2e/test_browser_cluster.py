@@ -67,3 +67,23 @@ def test_the_dashboard_on_one_node_shows_and_ends_a_session_on_the_other(
     finally:
         page.context.close()
         bot.stop()
+
+
+def test_a_browser_whose_node_dies_rejoins_a_fresh_room_on_the_live_node(
+    browser: Any, nodes: tuple[LiveServer, LiveServer, RedisProcess],
+) -> None:
+    a, b, _ = nodes
+    sid, mentor = a.create_session("one_on_one")
+    bot = BotProcess(ws(b, sid), mentor, "Maya bot")  # places the session on b
+    try:
+        bot.wait_for("joined", 30)
+        mentee_url = a.invite(sid, mentor, "mentee", "Ana")["url"]
+        page = open_room(browser, mentee_url, "Ana")  # redirected to b
+        b.process.kill()
+        page.wait_for_function(  # dropped, reconnecting through a, placed on a
+            "window.mentorRooms.state().phase === 'joined'"
+            " && window.mentorRooms.state().participants.length === 0", timeout=45_000)
+        assert page.evaluate("window.mentorRooms.board().reconnects") >= 1
+        page.context.close()
+    finally:
+        bot.stop()

@@ -158,3 +158,22 @@ async def test_the_nodes_reconnect_by_themselves_after_redis_restarts(
     assert maya["left_reason"] == "left"
     # the entries from before the restart are all there
     assert datetime.fromisoformat(maya["joined_at"]).timestamp() < before_restart
+
+
+async def test_new_sessions_are_placed_on_the_least_loaded_node(
+    nodes: tuple[LiveServer, LiveServer, RedisProcess],
+) -> None:
+    a, b, _ = nodes
+    bots = []
+    try:
+        for _ in range(2):  # both first joins reach node a
+            sid, token = a.create_session("one_on_one")
+            bot = Bot(ws(a, sid), token, "Maya", publish=False, report_quality=False)
+            await bot.join()
+            bots.append(bot)
+            await asyncio.sleep(1.5)  # the next heartbeat carries a's new load
+        assert [bot.redirects for bot in bots] == [0, 1]  # the second went to idle b
+        assert bots[1].ws_url.startswith(b.ws_base)
+    finally:
+        for bot in bots:
+            await bot.close()
