@@ -99,23 +99,25 @@ def decode(records: list[str]) -> tuple[list[AttendanceEntry], float | None]:
 
 async def close_lost_intervals(store: SessionStore) -> int:
     """Closes, as ``server_lost`` at the last known time, every membership a crash
-    left open. Call at start-up, before any session runs. Returns how many."""
+    left open. Call at start-up, before any session runs (one node). Returns how many."""
     closed = 0
     for session_id in await store.attendance_sessions():
-        entries, last = decode(await store.load_attendance(session_id))
-        for entry in open_memberships(entries):
-            assert last is not None
-            lost = AttendanceEntry(
-                EntryKind.LEFT,
-                entry.identity,
-                entry.participant_id,
-                entry.display_name,
-                entry.role,
-                last,
-                LeaveReason.SERVER_LOST,
-            )
-            await store.append_attendance(session_id, encode(lost))
-            closed += 1
+        closed += await close_open_memberships(store, session_id, LeaveReason.SERVER_LOST)
+    return closed
+
+
+async def close_open_memberships(store: SessionStore, session_id: SessionId,
+                                 reason: LeaveReason) -> int:
+    """Closes a session's open memberships with ``reason`` at the last time its log
+    knew of (its last heartbeat at most); returns how many."""
+    entries, last = decode(await store.load_attendance(session_id))
+    closed = 0
+    for entry in open_memberships(entries):
+        assert last is not None
+        lost = AttendanceEntry(EntryKind.LEFT, entry.identity, entry.participant_id,
+                               entry.display_name, entry.role, last, reason)
+        await store.append_attendance(session_id, encode(lost))
+        closed += 1
     return closed
 
 

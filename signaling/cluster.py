@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from session_room.attendance import AttendanceEntry, EntryKind, open_memberships
 from session_room.ids import SessionId
 from session_room.roles import LeaveReason
-from signaling.attendance_log import decode, encode
+from signaling.attendance_log import close_open_memberships
 from signaling.backends.base import SessionStore
 from signaling.backends.redis import connect
 
@@ -159,7 +158,7 @@ class RedisCluster:
             return False
         try:
             if _text(await self._redis.get(f"mr:owner:{session_id}")) == dead:
-                await close_node_lost(self._store, session_id)
+                await close_open_memberships(self._store, session_id, LeaveReason.NODE_LOST)
                 await self._redis.eval(DELETE_IF, 1, f"mr:owner:{session_id}", dead)
             await self._redis.srem(f"mr:node_sessions:{dead}", session_id)
         finally:
@@ -182,17 +181,3 @@ class RedisCluster:
                 logger.warning("cluster: node %s is gone", node_id)
         self.failovers += freed
         return freed
-
-
-async def close_node_lost(store: SessionStore, session_id: SessionId) -> int:
-    """Closes a session's open attendance memberships as ``node_lost`` at the last time
-    its log knew of (a heartbeat at most a few seconds before the node died)."""
-    entries, last = decode(await store.load_attendance(session_id))
-    closed = 0
-    for entry in open_memberships(entries):
-        assert last is not None
-        await store.append_attendance(session_id, encode(AttendanceEntry(
-            EntryKind.LEFT, entry.identity, entry.participant_id, entry.display_name,
-            entry.role, last, LeaveReason.NODE_LOST)))
-        closed += 1
-    return closed
