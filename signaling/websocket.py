@@ -8,6 +8,7 @@ import json
 import logging
 
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from session_room.errors import DomainError, ErrorCode
@@ -96,7 +97,12 @@ class SignalingEndpoint:
             return await self._refuse(connection, protocol.CloseCode.SESSION_ENDED,
                                       "this session has ended", ErrorCode.SESSION_ENDED, join.id)
         if self._cluster is not None:
-            owner = await self._cluster.owner(spec.session_id)
+            try:
+                owner = await self._cluster.owner(spec.session_id)
+            except (RedisError, OSError):  # Redis away for longer than the retries
+                return await self._refuse(connection, protocol.CloseCode.GOING_AWAY,
+                                          "sessions are unavailable for a moment; try again",
+                                          ErrorCode.INTERNAL, join.id)
             if owner != self._cluster.me:  # the session lives there: join again there
                 base = owner.url.replace("http", "ws", 1)
                 connection.send(protocol.Redirect(
