@@ -82,7 +82,7 @@ class SessionRoom:
         self._links: dict[ParticipantId, LinkState] = {}
         self._recover_after = recover_after
         self._removed: set[Identity] = set()
-        self.ended_at: float | None = None
+        self.ended_at: float | None = spec.ended_at
         """When the session was ended (``None``: it admits people)."""
 
     @property

@@ -61,7 +61,7 @@ class LiveMonitor:
     @staticmethod
     def view(worker: SessionWorker) -> protocol.LiveSession:
         """The dashboard row of one worker's session."""
-        return live_session(worker.room, worker.started_at, worker.bitrates)
+        return live_session(worker.room, worker.started_at, worker.links.bitrates)
 
     def changed(self, session_id: SessionId) -> None:
         """A session changed, started or stopped; pushed within :data:`FLUSH_SECONDS`."""

@@ -135,14 +135,16 @@ class RedisCluster:
         if it has none (or frees it first if its owner died)."""
         key = f"mr:owner:{session_id}"
         for _ in range(20):
-            live = await self.live_nodes()
             current = _text(await self._redis.get(key))
-            if current in live:
-                return live[current][0]
-            if current:  # its node died: close what it left open, then place it anew
+            if current:  # the usual case, on every join: two reads
+                url = _text(await self._redis.hget(f"mr:node:{current}", "url"))
+                if url:
+                    return NodeInfo(current, url)
+                # its node died: close what it left open, then place it anew
                 if not await self._free(session_id, current):
                     await asyncio.sleep(0.1)  # another node is freeing it
                 continue
+            live = await self.live_nodes()
             choice = min(live.values(), key=lambda n: (n[1], n[0].node_id != self.me.node_id),
                          default=(self.me, 0))[0]
             if await self._redis.set(key, choice.node_id, nx=True):

@@ -128,6 +128,47 @@ class LinkSampler:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Bitrate:
+    """The last measured bitrates of one participant, bits per second."""
+
+    bits_in: int = 0
+    bits_out: int = 0
+
+
+class BitrateMeter:
+    """Turns the relay's cumulative byte counters into bitrates between two samples.
+
+    Fed by the :class:`LinkMonitor` on each link tick, from the counters it reads anyway.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[float, int, int]] = {}
+        self.rates: dict[str, Bitrate] = {}
+
+    def sample(self, participant_id: str, counters: LinkCounters, now: float) -> None:
+        """Updates one participant's bitrates from their cumulative counters."""
+        before = self._last.get(participant_id)
+        self._last[participant_id] = (now, counters.up_bytes, counters.down_bytes)
+        if before is None or now <= before[0]:
+            return
+        seconds = now - before[0]
+        self.rates[participant_id] = Bitrate(
+            bits_in=max(0, int((counters.up_bytes - before[1]) * 8 / seconds)),
+            bits_out=max(0, int((counters.down_bytes - before[2]) * 8 / seconds)),
+        )
+
+    def forget(self, participant_id: str) -> None:
+        """Drops a participant who left."""
+        self._last.pop(participant_id, None)
+        self.rates.pop(participant_id, None)
+
+    def totals(self) -> Bitrate:
+        """The session's total bitrate in and out."""
+        return Bitrate(sum(r.bits_in for r in self.rates.values()),
+                       sum(r.bits_out for r in self.rates.values()))
+
+
 class LinkMonitor:
     """Reads a session router's counters and turns them into link commands.
 
@@ -138,6 +179,7 @@ class LinkMonitor:
     def __init__(self, router: SessionRouter) -> None:
         self.router = router
         self.sampler = LinkSampler()
+        self.bitrates = BitrateMeter()
 
     async def tick(self, wake: Callable[[], object]) -> None:
         """Calls ``wake`` every :data:`SAMPLE_SECONDS` until cancelled (by the owner)."""
@@ -146,15 +188,23 @@ class LinkMonitor:
             wake()
 
     def on_tick(self, participant_ids: Iterable[ParticipantId], now: float) -> list[ReportLink]:
-        """Uplink samples of every participant (every :data:`SAMPLE_SECONDS`)."""
+        """Uplink samples of every participant (every :data:`SAMPLE_SECONDS`); the same
+        counters update their bitrates."""
         out = []
         for pid in participant_ids:
             counters = self.router.link_counters(pid)
+            if counters is not None:
+                self.bitrates.sample(pid, counters, now)
             sample = None if counters is None else self.sampler.uplink(pid, counters, now)
             if sample is not None:
                 logger.debug("uplink %s %s", pid, sample)
                 out.append(ReportLink(pid, LinkDirection.UPLINK, sample))
         return out
+
+    def forget(self, participant_id: str) -> None:
+        """Drops a participant who left (their samples and bitrates)."""
+        self.sampler.forget(participant_id)
+        self.bitrates.forget(participant_id)
 
     def on_report(
         self, pid: ParticipantId, report: protocol.QualityReport, now: float

@@ -47,7 +47,7 @@ class LiveCollector(Collector):
         yield GaugeMetricFamily("mentor_rooms_forwarded_streams",
                                 "Tracks the relay forwards to subscribers now",
                                 value=sum(w.router.forwarded_streams() for w in workers))
-        totals = [w.bitrates.totals() for w in workers]
+        totals = [w.links.bitrates.totals() for w in workers]
         yield GaugeMetricFamily("mentor_rooms_bitrate_in_bits_per_second",
                                 "Media bitrate the relay receives (last 2 s sample)",
                                 value=sum(t.bits_in for t in totals))

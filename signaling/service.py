@@ -77,7 +77,6 @@ from signaling.inbox import (
     refuse_pending,
 )
 from signaling.link_sampler import LinkMonitor
-from signaling.live_view import BitrateMeter
 from signaling.turn import IceProvider
 
 logger = logging.getLogger(__name__)
@@ -85,9 +84,6 @@ logger = logging.getLogger(__name__)
 INBOX_SIZE = 1000
 NOTES_COMPACT_EVERY = 500
 """Stored notes updates are merged into one after this many."""
-
-
-
 
 
 class SessionWorker:
@@ -102,7 +98,6 @@ class SessionWorker:
         self._notify = notify or (lambda _: None)
         self.started_at: float | None = None
         """When the first participant joined this live session."""
-        self.bitrates = BitrateMeter()
         self._bye_text: dict[ParticipantId, str] = {}
         self._hold_seconds = hold_seconds
         self._holds: dict[ParticipantId, asyncio.TimerHandle] = {}
@@ -149,7 +144,6 @@ class SessionWorker:
                 await self.store.load_notes(sid),
             )
             self.room = SessionRoom(self.spec, board)
-            self.room.ended_at = self.spec.ended_at
             self._ticker = asyncio.create_task(self.links.tick(
                 lambda: bool(self.connections) and self.submit(LinkTick())))
             while True:
@@ -211,7 +205,6 @@ class SessionWorker:
         elif isinstance(item, LinkTick):
             for report in self.links.on_tick(self.connections, time.time()):
                 await self._apply(report)
-            self.bitrates.sample(self.router, self.connections, time.time())
             self._notify(self.spec.session_id)
         elif isinstance(item, AdminRequest):
             await self._admin(item)
@@ -358,8 +351,7 @@ class SessionWorker:
         if connection is not None and reason is not LeaveReason.DROPPED:
             connection.send(protocol.Bye(reason=reason, message=text))
             connection.close(LEAVE_CLOSE_CODES.get(reason, protocol.CloseCode.NORMAL), text)
-        self.links.sampler.forget(participant_id)
-        self.bitrates.forget(participant_id)
+        self.links.forget(participant_id)
         await self.router.remove_participant(participant_id)
 
     async def _request(self, request: ClientRequest) -> None:
