@@ -30,6 +30,7 @@ from load_tests.scenario import (
     check_target,
     plan_rooms,
 )
+from load_tests.server import add_credential_option
 
 EPILOG = """examples:
   python -m load_tests --scenario one_on_one --rooms 10 --media video --duration 60
@@ -114,6 +115,7 @@ def parse_args(argv: list[str]) -> tuple[LoadConfig, Path, bool]:
         default=Path("load-report"),
         help="report path prefix: PREFIX.json and PREFIX.png (default %(default)s)",
     )
+    add_credential_option(p, own_server=False)
     p.add_argument(
         "--i-own-this-server",
         action="store_true",
@@ -138,6 +140,7 @@ def parse_args(argv: list[str]) -> tuple[LoadConfig, Path, bool]:
         churn_stay=(5.0, 15.0),
         warmup=args.warmup,
         quality_reports=not args.no_quality_reports,
+        credential=args.credential,
     )
     return config, args.out, bool(args.i_own_this_server)
 
@@ -297,7 +300,7 @@ def merge(
             refused[code] = refused.get(code, 0) + n
         for code, n in r["errors"].items():
             errors[code] = errors.get(code, 0) + n
-    settings = {key: getattr(config, key) for key in config.__slots__}
+    settings = {key: getattr(config, key) for key in config.__slots__ if key != "credential"}
     return {
         "config": {k: v.value if hasattr(v, "value") else v for k, v in settings.items()},
         "started_at": started_at,
@@ -334,6 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     except httpx.HTTPError as exc:
         sys.stderr.write(f"no Mentor Rooms server answers at {config.url}: {exc}\n")
         return 2
+    if not config.credential:
+        sys.stderr.write("note: no --credential (nor $MENTOR_ROOMS_ADMIN_TOKEN): creating "
+                         "sessions will be refused unless the server runs with "
+                         "MENTOR_ROOMS_OPEN_CREATION=1\n")
     raw = run(config)
     summary = summarize(raw)
     print(format_table(summary))

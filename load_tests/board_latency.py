@@ -23,7 +23,13 @@ import httpx
 from playwright.sync_api import Page, sync_playwright
 
 from load_tests.relay_cost import percentile
-from load_tests.server import running_server
+from load_tests.server import (
+    CREDENTIAL_ENV,
+    add_credential_option,
+    bearer,
+    own_server_credential,
+    running_server,
+)
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 ARGS = [
@@ -91,8 +97,9 @@ def measure(actor: Page, observer: Page, selector: str, text: str, action: Any) 
     return seen - sent
 
 
-def run(base: str, repeat: int) -> dict[str, dict[str, float]]:
-    r = httpx.post(f"{base}/api/sessions", json={"kind": "one_on_one", "title": "latency"})
+def run(base: str, repeat: int, credential: str) -> dict[str, dict[str, float]]:
+    r = httpx.post(f"{base}/api/sessions", json={"kind": "one_on_one", "title": "latency"},
+                   headers=bearer(credential))
     sid, mentor = r.json()["session"]["session_id"], r.json()["mentor_invite"]["token"]
     mentee = httpx.post(
         f"{base}/api/sessions/{sid}/invites",
@@ -164,15 +171,18 @@ def run(base: str, repeat: int) -> dict[str, dict[str, float]]:
 
 
 def main(args: argparse.Namespace) -> None:
+    credential = own_server_credential(args.credential)
     env = {
         "MENTOR_ROOMS_STORAGE_URL": "memory://",
         "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": '["127.0.0.1"]',
+        CREDENTIAL_ENV: credential,
     }
     with running_server(env, port_base=19000) as (base, _):
-        print(json.dumps(run(base, args.repeat), indent=2))
+        print(json.dumps(run(base, args.repeat, credential), indent=2))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=40)
+    add_credential_option(parser)
     main(parser.parse_args())

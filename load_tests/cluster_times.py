@@ -28,8 +28,7 @@ import httpx
 
 from load_tests.bot import Bot
 from load_tests.report import percentile
-
-ADMIN = "cluster-times-admin-credential"
+from load_tests.server import CREDENTIAL_ENV, add_credential_option, bearer, own_server_credential
 
 
 def free_port() -> int:
@@ -38,11 +37,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_node(redis_url: str, port: int) -> subprocess.Popen[bytes]:
+def start_node(redis_url: str, port: int, credential: str) -> subprocess.Popen[bytes]:
     env = dict(os.environ, MENTOR_ROOMS_PORT=str(port), MENTOR_ROOMS_STORAGE_URL=redis_url,
                MENTOR_ROOMS_NODE_URL=f"http://127.0.0.1:{port}",
-               MENTOR_ROOMS_ADMIN_TOKEN=ADMIN,
                MENTOR_ROOMS_MEDIA_HOST_ADDRESSES='["127.0.0.1"]')
+    env[CREDENTIAL_ENV] = credential
     node = subprocess.Popen([sys.executable, "-m", "signaling"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
@@ -54,12 +53,12 @@ def start_node(redis_url: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("node did not start")
 
 
-async def session_on(base: str, via: str) -> tuple[str, str]:
+async def session_on(base: str, via: str, credential: str) -> tuple[str, str]:
     """A session created on ``base`` whose first join goes through ``via`` (and so is
     placed there when both nodes are idle)."""
     async with httpx.AsyncClient() as http:
-        body = (await http.post(f"{base}/api/sessions",
-                                json={"kind": "one_on_one", "title": "t"})).json()
+        body = (await http.post(f"{base}/api/sessions", json={"kind": "one_on_one", "title": "t"},
+                                headers=bearer(credential))).json()
     sid, token = body["session"]["session_id"], body["mentor_invite"]["token"]
     first = Bot(f"{via.replace('http', 'ws')}/ws/sessions/{sid}", token, "Placer",
                 publish=False, report_quality=False)
@@ -68,8 +67,8 @@ async def session_on(base: str, via: str) -> tuple[str, str]:
     return sid, token
 
 
-async def redirect_latency(a: str, b: str, joins: int) -> dict[str, object]:
-    sid, token = await session_on(a, b)
+async def redirect_latency(a: str, b: str, joins: int, credential: str) -> dict[str, object]:
+    sid, token = await session_on(a, b, credential)
     times: dict[str, list[float]] = {"direct": [], "redirected": []}
     for n in range(joins):
         kind, via = ("direct", b) if n % 2 == 0 else ("redirected", a)
@@ -89,8 +88,9 @@ async def redirect_latency(a: str, b: str, joins: int) -> dict[str, object]:
     return out
 
 
-async def failover(a: str, b_node: subprocess.Popen[bytes], b: str) -> dict[str, float]:
-    sid, token = await session_on(a, b)
+async def failover(a: str, b_node: subprocess.Popen[bytes], b: str,
+                   credential: str) -> dict[str, float]:
+    sid, token = await session_on(a, b, credential)
     bot = Bot(f"{b.replace('http', 'ws')}/ws/sessions/{sid}", token, "Maya",
               publish=False, report_quality=False)
     await bot.join()
@@ -101,7 +101,7 @@ async def failover(a: str, b_node: subprocess.Popen[bytes], b: str) -> dict[str,
     async with httpx.AsyncClient() as http:
         while noticed is None and time.monotonic() - killed < 30:
             report = (await http.get(f"{a}/api/sessions/{sid}/attendance",
-                                     headers={"Authorization": f"Bearer {ADMIN}"})).json()
+                                     headers=bearer(credential))).json()
             if any(p["left_reason"] == "node_lost" for p in report["people"]):
                 noticed = time.monotonic() - killed
             await asyncio.sleep(0.05)
@@ -127,13 +127,15 @@ async def main(args: argparse.Namespace) -> None:
         url = f"redis://127.0.0.1:{redis_port}/0"
         pa, pb = free_port(), free_port()
         a, b = f"http://127.0.0.1:{pa}", f"http://127.0.0.1:{pb}"
-        nodes = [start_node(url, pa), start_node(url, pb)]
+        credential = own_server_credential(args.credential)
+        nodes = [start_node(url, pa, credential), start_node(url, pb, credential)]
         try:
-            result: dict[str, object] = {"redirect": await redirect_latency(a, b, args.joins)}
+            result: dict[str, object] = {
+                "redirect": await redirect_latency(a, b, args.joins, credential)}
             runs = []
             for _ in range(args.failovers):
-                runs.append(await failover(a, nodes[1], b))
-                nodes[1] = start_node(url, pb)
+                runs.append(await failover(a, nodes[1], b, credential))
+                nodes[1] = start_node(url, pb, credential)
                 await asyncio.sleep(2)
             result["failover"] = runs
             print(json.dumps(result, indent=2))
@@ -147,4 +149,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--joins", type=int, default=30)
     parser.add_argument("--failovers", type=int, default=3)
+    add_credential_option(parser)
     asyncio.run(main(parser.parse_args()))

@@ -30,17 +30,22 @@ import websockets
 
 from load_tests.bot import Bot
 from load_tests.relay_cost import cpu_seconds, percentile
-from load_tests.server import running_server
+from load_tests.server import (
+    CREDENTIAL_ENV,
+    add_credential_option,
+    bearer,
+    own_server_credential,
+    running_server,
+)
 from signaling import protocol
-
-ADMIN = "dashboard-cost-admin-credential"
 
 
 class Watcher:
     """One admin dashboard client: counts what it receives and when timers change."""
 
-    def __init__(self, ws_base: str) -> None:
+    def __init__(self, ws_base: str, credential: str) -> None:
         self._url = f"{ws_base}/ws/admin"
+        self._credential = credential
         self.bytes = 0
         self.messages = 0
         self.snapshot_bytes = 0
@@ -57,7 +62,7 @@ class Watcher:
     async def _run(self) -> None:
         async with websockets.connect(self._url, max_size=2**24) as ws:
             started = time.monotonic()
-            await ws.send(protocol.encode(protocol.AdminHello(id="h", token=ADMIN)))
+            await ws.send(protocol.encode(protocol.AdminHello(id="h", token=self._credential)))
             async for raw in ws:
                 now = time.monotonic()
                 message = protocol.parse_server(raw)
@@ -144,7 +149,8 @@ async def run(base: str, pid: int, args: argparse.Namespace) -> dict[str, object
         for n in range(args.sessions):
             r = await http.post("/api/sessions", json={
                 "kind": "circle", "title": f"Circle {n}", "planned_minutes": 45,
-                "agenda": [{"title": "Goals", "planned_minutes": 10}]})
+                "agenda": [{"title": "Goals", "planned_minutes": 10}]},
+                headers=bearer(args.credential))
             body = r.json()
             sid, mentor_token = body["session"]["session_id"], body["mentor_invite"]["token"]
             invite = await http.post(f"/api/sessions/{sid}/invites", json={"role": "mentee"},
@@ -174,7 +180,7 @@ async def run(base: str, pid: int, args: argparse.Namespace) -> dict[str, object
     snapshot = (0, 0.0)
     for _ in range(args.rounds):
         without.append(await window(pid, args.seconds))
-        watcher = Watcher(ws_base)
+        watcher = Watcher(ws_base, args.credential)
         await watcher.start()
         snapshot = (watcher.snapshot_bytes, watcher.snapshot_seconds)
         first = len(sent)
@@ -235,8 +241,10 @@ def main() -> None:
                         help="seconds between one session's timer actions")
     parser.add_argument("--mute-every", type=float, default=2.0,
                         help="seconds between one mentee's mute toggles")
+    add_credential_option(parser)
     args = parser.parse_args()
-    env = {"MENTOR_ROOMS_STORAGE_URL": "memory://", "MENTOR_ROOMS_ADMIN_TOKEN": ADMIN,
+    args.credential = own_server_credential(args.credential)  # the dashboard's too
+    env = {"MENTOR_ROOMS_STORAGE_URL": "memory://", CREDENTIAL_ENV: args.credential,
            "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": '["127.0.0.1"]'}
     with running_server(env, pin_cpu=0) as (base, pid):
         result = asyncio.run(run(base, pid, args))

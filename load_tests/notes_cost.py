@@ -25,7 +25,13 @@ import websockets
 from pycrdt import Doc, Text
 
 from load_tests.relay_cost import cpu_seconds, percentile
-from load_tests.server import running_server
+from load_tests.server import (
+    CREDENTIAL_ENV,
+    add_credential_option,
+    bearer,
+    own_server_credential,
+    running_server,
+)
 from signaling import protocol
 
 
@@ -87,9 +93,11 @@ class Writer:
 shared_sent: dict[str, float] = {}
 
 
-async def run(base: str, pid: int, writers: int, rate: float, seconds: float) -> dict[str, float]:
+async def run(base: str, pid: int, writers: int, rate: float, seconds: float,
+              credential: str) -> dict[str, float]:
     r = httpx.post(
-        f"{base}/api/sessions", json={"kind": "circle", "title": "notes bench", "capacity": 12}
+        f"{base}/api/sessions", json={"kind": "circle", "title": "notes bench", "capacity": 12},
+        headers=bearer(credential),
     )
     sid, mentor = r.json()["session"]["session_id"], r.json()["mentor_invite"]["token"]
     ws = base.replace("http", "ws") + f"/ws/sessions/{sid}"
@@ -129,8 +137,10 @@ async def run(base: str, pid: int, writers: int, rate: float, seconds: float) ->
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         storage = "memory://" if args.storage == "memory" else f"sqlite:///{tmp}/bench.db"
-        with running_server({"MENTOR_ROOMS_STORAGE_URL": storage}, pin_cpu=0) as (base, pid):
-            result = await run(base, pid, args.writers, args.rate, args.seconds)
+        credential = own_server_credential(args.credential)
+        env = {"MENTOR_ROOMS_STORAGE_URL": storage, CREDENTIAL_ENV: credential}
+        with running_server(env, pin_cpu=0) as (base, pid):
+            result = await run(base, pid, args.writers, args.rate, args.seconds, credential)
             print(json.dumps({"storage": args.storage, **result}, indent=2))
 
 
@@ -140,4 +150,5 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=40.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--storage", choices=["sqlite", "memory"], default="sqlite")
+    add_credential_option(parser)
     asyncio.run(main(parser.parse_args()))

@@ -29,7 +29,13 @@ from aiortc import RTCPeerConnection
 
 from load_tests.bot import Bot
 from load_tests.bot_media import AudioSource, ReceiveProbe, VideoSource, install_probe
-from load_tests.server import running_server
+from load_tests.server import (
+    CREDENTIAL_ENV,
+    add_credential_option,
+    bearer,
+    own_server_credential,
+    running_server,
+)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -68,10 +74,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def measure(base: str, pid: int, subscribers: int, seconds: float) -> dict[str, float]:
+async def measure(base: str, pid: int, subscribers: int, seconds: float,
+                  credential: str) -> dict[str, float]:
     """Server CPU share (of one core) and received fps with one publisher and N subscribers."""
     r = httpx.post(
-        f"{base}/api/sessions", json={"kind": "circle", "title": "bench", "capacity": 12}
+        f"{base}/api/sessions", json={"kind": "circle", "title": "bench", "capacity": 12},
+        headers=bearer(credential),
     )
     sid, mentor = r.json()["session"]["session_id"], r.json()["mentor_invite"]["token"]
     ws = base.replace("http", "ws") + f"/ws/sessions/{sid}"
@@ -139,15 +147,18 @@ async def direct_latency(seconds: float) -> dict[str, float]:
 
 
 async def main(args: argparse.Namespace) -> None:
+    credential = own_server_credential(args.credential)
     env = {
         "MENTOR_ROOMS_STORAGE_URL": "memory://",
         "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": '["127.0.0.1"]',
+        CREDENTIAL_ENV: credential,
     }
     with running_server(env, pin_cpu=0) as (base, pid):
         idle0, t0 = cpu_seconds(pid), time.monotonic()
         await asyncio.sleep(3)
         idle = (cpu_seconds(pid) - idle0) / (time.monotonic() - t0)
-        rows = [await measure(base, pid, n, args.seconds) for n in args.subscribers]
+        rows = [await measure(base, pid, n, args.seconds, credential)
+                for n in args.subscribers]
         direct = await direct_latency(args.seconds)
         summary = {
             "idle_cpu": idle,
@@ -163,4 +174,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, nargs="+", default=[0, 4, 8])
     parser.add_argument("--seconds", type=float, default=15.0)
+    add_credential_option(parser)
     asyncio.run(main(parser.parse_args()))

@@ -23,6 +23,7 @@ from pycrdt import Doc, Text
 from load_tests.bot import Bot, SubscriptionCounters
 from load_tests.measure import CHAT_PREFIX, Recorder, counters, result, sample
 from load_tests.scenario import LoadConfig, Media, RoomPlan
+from load_tests.server import bearer
 from signaling import protocol
 
 SAMPLE_SECONDS = 1.0
@@ -98,6 +99,7 @@ class RoomRunner:
                 "planned_minutes": 30,
                 **({"capacity": self.plan.participants} if self.plan.kind == "circle" else {}),
             },
+            headers=bearer(self._config.credential),
         )
         r.raise_for_status()
         body = r.json()

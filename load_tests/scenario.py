@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -61,6 +61,9 @@ class LoadConfig:
     """Seconds after the last join before per-subscription figures start counting."""
     quality_reports: bool = True
     """Bots report their downlink every second, as browsers do (the server adapts)."""
+    credential: str = field(default="", repr=False)
+    """Admin or mentor credential that creates the sessions (empty: none sent, for a
+    server with open creation); never written to a report."""
 
     @property
     def ws_base(self) -> str:

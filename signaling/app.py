@@ -19,22 +19,23 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from media.relay import IceServer, MediaRelay, RelayConfig
 from signaling import protocol
-from signaling.admin import AdminEndpoint, LiveMonitor
-from signaling.attendance_log import close_lost_intervals
+from signaling.admin.metrics import Metrics
+from signaling.admin.monitor import AdminEndpoint, LiveMonitor
 from signaling.auth import InviteSigner
 from signaling.backends.base import SessionStore, open_store
-from signaling.cluster import RedisCluster
-from signaling.metrics import Metrics
-from signaling.progress_report import build_progress_router
-from signaling.registry import SessionRegistry
-from signaling.rest import Invites, build_router, new_secret
-from signaling.rest_admin import build_admin_router
-from signaling.rest_attendance import build_attendance_router
-from signaling.rest_auth import RestAuth
-from signaling.rest_board import build_board_router
+from signaling.cluster.nodes import RedisCluster
+from signaling.cluster.turn import IceProvider
+from signaling.edge.headers import SecurityHeaders
+from signaling.edge.websocket import SignalingEndpoint
+from signaling.rest.admin import build_admin_router
+from signaling.rest.attendance import build_attendance_router
+from signaling.rest.auth import RestAuth
+from signaling.rest.board import build_board_router
+from signaling.rest.progress import build_progress_router
+from signaling.rest.sessions import Invites, build_router, new_secret
 from signaling.settings import Settings
-from signaling.turn import IceProvider
-from signaling.websocket import SignalingEndpoint
+from signaling.worker.attendance_log import close_lost_intervals
+from signaling.worker.registry import SessionRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             store, signer, registry, settings.join_timeout_seconds, cluster
         )
         state["registry"] = registry
-        auth = RestAuth(signer, await admin_credentials(settings, store))
+        auth = RestAuth(signer, await admin_credentials(settings, store), store,
+                        open_creation=settings.open_creation)
         monitor = LiveMonitor(registry.workers)
         registry.on_change = monitor.changed
         state["monitor"] = monitor
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "(schema at /api/protocol/schema).",
     )
     app.state.mentor_rooms = state
+    app.add_middleware(SecurityHeaders)
 
     @app.websocket("/ws/sessions/{session_id}")
     async def signaling_socket(websocket: WebSocket, session_id: str) -> None:
@@ -191,7 +194,8 @@ async def admin_credentials(settings: Settings, store: SessionStore) -> dict[str
             "\n  Mentor Rooms generated an admin credential (first start only):\n"
             f"    {token}\n"
             f"  Live dashboard: http://{settings.host}:{settings.port}/admin/live\n"
-            "  It is kept in the storage backend; set MENTOR_ROOMS_ADMIN_TOKEN to use your own.\n",
+            "  It is kept in the storage backend: `python -m signaling admin-credential` shows it\n"
+            "  again; set MENTOR_ROOMS_ADMIN_TOKEN to use your own.\n",
             file=sys.stdout, flush=True)
     else:
         logger.info("admin credential: the one generated at first start "

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class LogFormat(StrEnum):
+    """How log records are written."""
+
+    TEXT = "text"
+    JSON = "json"
 
 
 class IceServerSetting(BaseModel):
@@ -62,6 +71,18 @@ class Settings(BaseSettings):
     admins: dict[str, str] = Field(default_factory=dict)
     """More administrators, name -> credential (each >= 16 chars); actions are logged
     with the name, e.g. ``MENTOR_ROOMS_ADMINS='{"ana": "..."}'``."""
+    open_creation: bool = False
+    """Anyone who reaches the server may create sessions (a demo); off: creating a
+    session needs an admin credential or a mentor credential an admin issued."""
+    log_format: LogFormat = LogFormat.TEXT
+    """``text`` (one readable line per record) or ``json`` (one JSON object per line)."""
+    log_level: str = "INFO"
+    """Level of our own loggers (``mentor_rooms``, ``signaling``, ``media``, ...)."""
+    library_log_level: str = "WARNING"
+    """Level of aiortc's and aioice's loggers (INFO there is one line per ICE check)."""
+    request_header_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    """A TCP connection that has not completed its HTTP request (headers) within this
+    time is closed."""
     reconnect_grace_seconds: float = Field(default=30.0, ge=0, le=600)
     """A dropped participant's seat is held this long for a rejoin (same participant id,
     "reconnecting" to the others); a drop and rejoin within it is one attendance interval."""

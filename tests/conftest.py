@@ -16,6 +16,9 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+TEST_ADMIN_TOKEN = "test-admin-credential-0001"
+"""The admin credential every test server gets unless the test chooses its own (creating
+a session needs one)."""
 
 
 def free_port() -> int:
@@ -31,6 +34,13 @@ class LiveServer:
 
     base_url: str
     process: subprocess.Popen[bytes]
+    admin_token: str = TEST_ADMIN_TOKEN
+    """The server's admin credential (``MENTOR_ROOMS_ADMIN_TOKEN``)."""
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """``Authorization`` with the admin credential."""
+        return {"Authorization": f"Bearer {self.admin_token}"}
 
     @property
     def ws_base(self) -> str:
@@ -39,11 +49,11 @@ class LiveServer:
     def create_session(
         self, kind: str = "one_on_one", capacity: int | None = None, title: str = "Weekly check-in"
     ) -> tuple[str, str]:
-        """Creates a session; returns (session_id, mentor token)."""
+        """Creates a session with the admin credential; returns (session_id, mentor token)."""
         body: dict[str, object] = {"kind": kind, "title": title, "mentor_name": "Maya"}
         if capacity is not None:
             body["capacity"] = capacity
-        r = httpx.post(f"{self.base_url}/api/sessions", json=body)
+        r = httpx.post(f"{self.base_url}/api/sessions", json=body, headers=self.admin_headers)
         r.raise_for_status()
         data = r.json()
         return data["session"]["session_id"], data["mentor_invite"]["token"]
@@ -66,7 +76,11 @@ class LiveServer:
 
 
 def start_server(extra_env: dict[str, str] | None = None, port: int | None = None) -> LiveServer:
-    """Starts a server process (on ``port``, default a free one) and waits until it answers."""
+    """Starts a server process (on ``port``, default a free one) and waits until it answers.
+
+    Its admin credential is ``extra_env``'s ``MENTOR_ROOMS_ADMIN_TOKEN``, else
+    :data:`TEST_ADMIN_TOKEN`.
+    """
     port = port or free_port()
     env = dict(os.environ)
     env.update(
@@ -74,6 +88,7 @@ def start_server(extra_env: dict[str, str] | None = None, port: int | None = Non
             "MENTOR_ROOMS_PORT": str(port),
             "MENTOR_ROOMS_STORAGE_URL": "memory://",
             "MENTOR_ROOMS_MEDIA_HOST_ADDRESSES": json.dumps(["127.0.0.1"]),
+            "MENTOR_ROOMS_ADMIN_TOKEN": TEST_ADMIN_TOKEN,
         }
     )
     env.update(extra_env or {})
@@ -83,7 +98,7 @@ def start_server(extra_env: dict[str, str] | None = None, port: int | None = Non
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return LiveServer(base, process)
+                return LiveServer(base, process, env["MENTOR_ROOMS_ADMIN_TOKEN"])
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()

@@ -1,10 +1,12 @@
 // @ts-check
 /**
  * The admin's program page: totals, attendance per session and minutes per pair
- * as SVG bar charts, a table of pairs and the CSV download. All text via
- * textContent; the admin token stays in sessionStorage.
+ * as SVG bar charts, a table of pairs and the CSV download, and the mentor
+ * credentials (admin_mentors.js). All text via textContent; the admin token stays in
+ * sessionStorage.
  */
 
+import { initMentors, showMentors } from './admin_mentors.js';
 import { downloadAuthorized, fetchAuthorized } from './api.js';
 import { byId, el } from './dom.js';
 
@@ -146,6 +148,7 @@ async function load(token) {
   try {
     render(/** @type {ProgramReport} */ (await (await fetchAuthorized('/api/progress/program', token)).json()));
     sessionStorage.setItem(TOKEN_KEY, token);
+    void showMentors();
   } catch (problem) {
     error.textContent = problem instanceof Error ? problem.message : 'Could not load the report.';
     error.hidden = false;
@@ -169,6 +172,7 @@ function main() {
     void load(input.value.trim());
   });
   byId('admin-csv').addEventListener('click', () => void downloadCsv());
+  initMentors(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) void load(saved);
 }

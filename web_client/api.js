@@ -87,7 +87,7 @@ export function describeDetail(detail) {
  * @returns {Promise<unknown>}
  * @throws {ApiError}
  */
-async function request(method, path, options = {}) {
+export async function request(method, path, options = {}) {
   /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -123,10 +123,13 @@ async function request(method, path, options = {}) {
 /**
  * Creates a session.
  * @param {CreateSessionRequest} body
+ * @param {string} [credential] An admin or mentor credential (sent as a bearer token).
  * @returns {Promise<CreateSessionResponse>}
+ * @throws {ApiError} 401/403 when the credential is missing or refused.
  */
-export async function createSession(body) {
-  return /** @type {CreateSessionResponse} */ (await request('POST', '/api/sessions', { body }));
+export async function createSession(body, credential = '') {
+  const options = { body, token: credential };
+  return /** @type {CreateSessionResponse} */ (await request('POST', '/api/sessions', options));
 }
 
 /**
@@ -208,21 +211,5 @@ export async function downloadAuthorized(path, token, fallbackName) {
  * @throws {ApiError} With the server's explanation when it refuses.
  */
 export async function postAuthorized(path, token, body = {}) {
-  /** @type {Response} */
-  let response;
-  try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'Could not reach the server. Check your connection and try again.');
-  }
-  const reply = await response.json().catch(() => null);
-  if (!response.ok) {
-    const detail = reply && typeof reply === 'object' && 'detail' in reply ? describeDetail(reply.detail) : '';
-    throw new ApiError(response.status, detail || `The server answered ${response.status}.`);
-  }
-  return reply;
+  return request('POST', path, { body, token });
 }

@@ -1,9 +1,11 @@
 // @ts-check
 /**
  * The create-a-session page: create a session, then mint invite links for it.
- * The mentor token is kept in localStorage so a reload keeps working.
+ * The mentor token is kept in localStorage so a reload keeps working. Creating needs a
+ * mentor or admin credential, asked for once (see create_credential.js).
  */
-import { ApiError, createInvite, createSession, getSession } from './api.js';
+import { ApiError, createInvite, getSession } from './api.js';
+import { createSessionWithCredential, initCredential } from './create_credential.js';
 import { byId, copyText, el, formatWhen, roleLabel } from './dom.js';
 import { decodeClaims, isExpired } from './invite_token.js';
 import { MAX_NAME_CHARS, SessionKind } from './protocol.js';
@@ -227,7 +229,9 @@ async function onCreate(event) {
 
   setBusy(createButton, true, 'Create session', 'Creating…');
   try {
-    const created = await createSession(body);
+    const created = await createSessionWithCredential(body, (asking) =>
+      setBusy(createButton, true, 'Create session', asking ? 'Waiting for your credential…' : 'Creating…'));
+    if (!created) return; // they cancelled the credential prompt
     current = {
       sessionId: created.session.session_id,
       token: created.mentor_invite.token,
@@ -314,6 +318,7 @@ function main() {
     showForm();
   });
   for (const option of byId('invite-role', HTMLSelectElement).options) option.textContent = roleLabel(option.value);
+  initCredential();
   void restore();
 }
 

@@ -1,4 +1,4 @@
-// Generated from signaling/protocol.py by `python -m signaling.protocol_js`.
+// Generated from signaling/protocol/__init__.py by `python -m signaling.protocol.js`.
 // Do not edit by hand: tests/unit/test_protocol.py fails when it drifts.
 
 export const PROTOCOL_VERSION = 3;
@@ -44,8 +44,12 @@ export const CloseCode = Object.freeze({
   "REMOVED": 4412,
   "NOT_ADMIN": 4413,
   "REDIRECT": 4307,
+  "MESSAGE_TOO_BIG": 4414,
+  "NOT_JSON_TEXT": 4415,
   "UNSUPPORTED_VERSION": 4426,
-  "TOO_SLOW": 4429
+  "TOO_SLOW": 4429,
+  "TOO_MANY_MESSAGES": 4430,
+  "INTERNAL_ERROR": 4500
 });
 
 export const Role = Object.freeze({

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from session_room.ids import SessionId
 from session_room.room import SessionSpec
+
+
+@dataclass(frozen=True, slots=True)
+class MentorCredential:
+    """A mentor credential as stored: never the secret itself, only its SHA-256 hash.
+
+    Attributes:
+        credential_id: Public id (``MC_...``), used to list and revoke it.
+        name: Whom an administrator issued it to (the default mentor display name).
+        created_at: Epoch seconds of issue.
+        secret_hash: Hex SHA-256 of the secret; unique among credentials.
+        revoked_at: Epoch seconds of the first revocation; ``None`` while it works.
+    """
+
+    credential_id: str
+    name: str
+    created_at: float
+    secret_hash: str
+    revoked_at: float | None = None
 
 
 class SessionStore(Protocol):
@@ -77,6 +97,23 @@ class SessionStore(Protocol):
 
     async def list_admin_actions(self, limit: int) -> list[str]:
         """The last ``limit`` admin audit entries, oldest first."""
+
+    async def save_mentor_credential(self, credential: MentorCredential) -> None:
+        """Stores a newly issued mentor credential (durably, before returning); its id
+        and hash are new."""
+
+    async def mentor_credential_by_hash(self, secret_hash: str) -> MentorCredential | None:
+        """Returns the credential whose secret has this SHA-256 hash (revoked or not),
+        or ``None``."""
+
+    async def list_mentor_credentials(self) -> list[MentorCredential]:
+        """Every mentor credential, revoked ones included, oldest first."""
+
+    async def revoke_mentor_credential(
+        self, credential_id: str, at: float
+    ) -> MentorCredential | None:
+        """Marks a credential revoked at ``at`` (durably, before returning; the first
+        time is kept) and returns it as stored, or ``None`` if there is no such id."""
 
     async def close(self) -> None:
         """Releases the backend's resources."""

@@ -6,6 +6,7 @@ import dataclasses
 
 from session_room.ids import SessionId
 from session_room.room import SessionSpec
+from signaling.backends.base import MentorCredential
 
 
 class MemoryStore:
@@ -21,6 +22,8 @@ class MemoryStore:
         self._invites: dict[tuple[SessionId, str], str] = {}
         self._feedback: dict[SessionId, dict[str, str]] = {}
         self._admin_actions: list[str] = []
+        self._mentors: dict[str, MentorCredential] = {}
+        self._mentor_by_hash: dict[str, str] = {}
 
     async def save_session(self, spec: SessionSpec) -> None:
         self._sessions[spec.session_id] = spec
@@ -88,6 +91,25 @@ class MemoryStore:
 
     async def load_feedback(self, session_id: SessionId) -> list[str]:
         return list(self._feedback.get(session_id, {}).values())
+
+    async def save_mentor_credential(self, credential: MentorCredential) -> None:
+        self._mentors[credential.credential_id] = credential
+        self._mentor_by_hash[credential.secret_hash] = credential.credential_id
+
+    async def mentor_credential_by_hash(self, secret_hash: str) -> MentorCredential | None:
+        credential_id = self._mentor_by_hash.get(secret_hash)
+        return None if credential_id is None else self._mentors[credential_id]
+
+    async def list_mentor_credentials(self) -> list[MentorCredential]:
+        return sorted(self._mentors.values(), key=lambda c: (c.created_at, c.credential_id))
+
+    async def revoke_mentor_credential(
+        self, credential_id: str, at: float
+    ) -> MentorCredential | None:
+        found = self._mentors.get(credential_id)
+        if found is not None and found.revoked_at is None:
+            found = self._mentors[credential_id] = dataclasses.replace(found, revoked_at=at)
+        return found
 
     async def close(self) -> None:
         return None

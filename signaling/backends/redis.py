@@ -8,7 +8,9 @@ survive a power cut, as the tests and the compose file do).
 Keys (prefix ``mr:``): ``session:{id}`` (hash), ``sessions`` (set), ``secrets`` (hash),
 ``board:{id}``, ``chat:{id}`` / ``notes:{id}`` / ``attendance:{id}`` (lists),
 ``attendance_sessions`` (set), ``invites:{id}`` (hash identity -> role), ``invite_sessions``
-(set), ``feedback:{id}`` (hash identity -> record), ``admin_actions`` (list).
+(set), ``feedback:{id}`` (hash identity -> record), ``admin_actions`` (list),
+``mentor:{credential_id}`` (hash: name, created_at, secret_hash, revoked_at),
+``mentor_by_hash`` (hash secret_hash -> credential_id) and ``mentors`` (set of ids).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from redis.typing import EncodableT, FieldT
 from session_room.ids import SessionId
 from session_room.roles import SessionKind
 from session_room.room import SessionSpec
+from signaling.backends.base import MentorCredential
 
 PREFIX = "mr:"
 
@@ -168,6 +171,45 @@ class RedisStore:
         return [_text(r) for r in await self._redis.lrange(
             _k("admin_actions"), -limit, -1)]
 
+    async def save_mentor_credential(self, credential: MentorCredential) -> None:
+        fields: dict[FieldT, EncodableT] = {
+            "name": credential.name, "created_at": repr(credential.created_at),
+            "secret_hash": credential.secret_hash}
+        if credential.revoked_at is not None:
+            fields["revoked_at"] = repr(credential.revoked_at)
+        async with self._redis.pipeline(transaction=True) as tx:
+            tx.hset(_k("mentor", credential.credential_id), mapping=fields)
+            tx.hset(_k("mentor_by_hash"), credential.secret_hash, credential.credential_id)
+            tx.sadd(_k("mentors"), credential.credential_id)
+            await tx.execute()
+
+    async def mentor_credential_by_hash(self, secret_hash: str) -> MentorCredential | None:
+        credential_id = await self._redis.hget(_k("mentor_by_hash"), secret_hash)
+        if credential_id is None:
+            return None
+        return await self._mentor(_text(credential_id))
+
+    async def list_mentor_credentials(self) -> list[MentorCredential]:
+        ids = sorted(_text(m) for m in await self._redis.smembers(_k("mentors")))
+        async with self._redis.pipeline(transaction=False) as p:
+            for credential_id in ids:
+                p.hgetall(_k("mentor", credential_id))
+            rows = await p.execute()
+        found = [_mentor(cid, row) for cid, row in zip(ids, rows, strict=True) if row]
+        return sorted(found, key=lambda c: (c.created_at, c.credential_id))
+
+    async def revoke_mentor_credential(
+        self, credential_id: str, at: float
+    ) -> MentorCredential | None:
+        if not await self._redis.exists(_k("mentor", credential_id)):
+            return None
+        await self._redis.hsetnx(_k("mentor", credential_id), "revoked_at", repr(at))
+        return await self._mentor(credential_id)
+
+    async def _mentor(self, credential_id: str) -> MentorCredential | None:
+        fields = await self._redis.hgetall(_k("mentor", credential_id))
+        return _mentor(credential_id, fields) if fields else None
+
     async def close(self) -> None:
         await self._redis.aclose()
 
@@ -183,4 +225,15 @@ def _spec(session_id: SessionId, fields: dict[bytes | str, bytes | str]) -> Sess
         scheduled_start=float(f["scheduled_start"]) if "scheduled_start" in f else None,
         planned_minutes=int(f["planned_minutes"]) if "planned_minutes" in f else None,
         ended_at=float(f["ended_at"]) if "ended_at" in f else None,
+    )
+
+
+def _mentor(credential_id: str, fields: dict[bytes | str, bytes | str]) -> MentorCredential:
+    f = {_text(k): _text(v) for k, v in fields.items()}
+    return MentorCredential(
+        credential_id=credential_id,
+        name=f["name"],
+        created_at=float(f["created_at"]),
+        secret_hash=f["secret_hash"],
+        revoked_at=float(f["revoked_at"]) if "revoked_at" in f else None,
     )

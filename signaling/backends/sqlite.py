@@ -10,6 +10,7 @@ from pathlib import Path
 from session_room.ids import SessionId
 from session_room.roles import SessionKind
 from session_room.room import SessionSpec
+from signaling.backends.base import MentorCredential
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -56,6 +57,13 @@ CREATE TABLE IF NOT EXISTS invites (
     display_name TEXT NOT NULL,
     PRIMARY KEY (session_id, identity)
 );
+CREATE TABLE IF NOT EXISTS mentor_credentials (
+    credential_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    revoked_at REAL
+);
 CREATE TABLE IF NOT EXISTS feedback (
     session_id TEXT NOT NULL,
     identity TEXT NOT NULL,
@@ -63,6 +71,9 @@ CREATE TABLE IF NOT EXISTS feedback (
     PRIMARY KEY (session_id, identity)
 );
 """
+SELECT_MENTORS = (
+    "SELECT credential_id, name, created_at, secret_hash, revoked_at FROM mentor_credentials"
+)
 SELECT_SESSIONS = (
     "SELECT s.session_id, s.kind, s.title, s.capacity, s.created_at, s.scheduled_start,"
     " s.planned_minutes, e.ended_at FROM sessions s"
@@ -239,6 +250,43 @@ class SqliteStore:
         )
         return [str(r[0]) for r in rows]
 
+    async def save_mentor_credential(self, credential: MentorCredential) -> None:
+        await asyncio.to_thread(
+            self._run,
+            "INSERT INTO mentor_credentials VALUES (?, ?, ?, ?, ?)",
+            (credential.credential_id, credential.name, credential.created_at,
+             credential.secret_hash, credential.revoked_at),
+        )
+
+    async def mentor_credential_by_hash(self, secret_hash: str) -> MentorCredential | None:
+        rows = await asyncio.to_thread(
+            self._run, SELECT_MENTORS + " WHERE secret_hash = ?", (secret_hash,)
+        )
+        return _mentor(rows[0]) if rows else None
+
+    async def list_mentor_credentials(self) -> list[MentorCredential]:
+        rows = await asyncio.to_thread(
+            self._run, SELECT_MENTORS + " ORDER BY created_at, credential_id", ()
+        )
+        return [_mentor(row) for row in rows]
+
+    async def revoke_mentor_credential(
+        self, credential_id: str, at: float
+    ) -> MentorCredential | None:
+        def revoke() -> list[tuple[object, ...]]:
+            with self._lock:  # autocommit: the UPDATE is committed when execute returns
+                self._db.execute(
+                    "UPDATE mentor_credentials SET revoked_at = ?"
+                    " WHERE credential_id = ? AND revoked_at IS NULL",
+                    (at, credential_id),
+                )
+                return self._db.execute(
+                    SELECT_MENTORS + " WHERE credential_id = ?", (credential_id,)
+                ).fetchall()
+
+        rows = await asyncio.to_thread(revoke)
+        return _mentor(rows[0]) if rows else None
+
     async def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -255,4 +303,15 @@ def _spec(row: tuple[object, ...]) -> SessionSpec:
         scheduled_start=None if scheduled_start is None else float(str(scheduled_start)),
         planned_minutes=None if planned is None else int(str(planned)),
         ended_at=None if ended is None else float(str(ended)),
+    )
+
+
+def _mentor(row: tuple[object, ...]) -> MentorCredential:
+    credential_id, name, created_at, secret_hash, revoked_at = row
+    return MentorCredential(
+        credential_id=str(credential_id),
+        name=str(name),
+        created_at=float(str(created_at)),
+        secret_hash=str(secret_hash),
+        revoked_at=None if revoked_at is None else float(str(revoked_at)),
     )

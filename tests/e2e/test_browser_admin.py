@@ -76,7 +76,7 @@ def test_the_dashboard_shows_two_bots_and_end_session_disconnects_them(
         page.click("#live-login button[type=submit]")
         card = f"article.live-session[data-session-id='{sid}']"
         page.wait_for_function(
-            f"document.querySelectorAll(\"{card} tr.live-participant\").length === 2")
+            f"() => document.querySelectorAll(\"{card} tr.live-participant\").length === 2")
         assert page.locator("#live-admin").inner_text() == "admin"
         assert page.locator(f"{card} .live-title").inner_text() == "Career circle"
         rows = {r.split("\t")[0]: r for r in
@@ -86,7 +86,7 @@ def test_the_dashboard_shows_two_bots_and_end_session_disconnects_them(
         assert all("\tvideo\t" in r for r in rows.values())
         # bitrates arrive with the next link samples, pushed without a reload
         page.wait_for_function(
-            f"[...document.querySelectorAll(\"{card} .person-bitrate\")]"
+            f"() => [...document.querySelectorAll(\"{card} .person-bitrate\")]"
             ".every(c => /b\\/s in/.test(c.textContent))", timeout=15_000)
         page.once("dialog", lambda dialog: dialog.accept())
         page.click(f"{card} .live-end")
@@ -96,7 +96,7 @@ def test_the_dashboard_shows_two_bots_and_end_session_disconnects_them(
         page.wait_for_selector(card, state="detached", timeout=10_000)
         page.wait_for_selector(f"#ended-table tr[data-session-id='{sid}']", timeout=10_000)
         page.wait_for_function(
-            "document.querySelector('#admin-actions').textContent.includes('end session')")
+            "() => document.querySelector('#admin-actions').textContent.includes('end session')")
         with page.context.expect_page() as opened:  # attendance, one click away
             page.click(f"#ended-table tr[data-session-id='{sid}'] button")
         sheet = opened.value
@@ -126,14 +126,14 @@ def test_a_removed_person_sees_why_and_an_admin_who_joins_is_listed_as_observer(
         dashboard.click("#live-login button[type=submit]")
         card = f"article.live-session[data-session-id='{sid}']"
         dashboard.wait_for_function(
-            f"document.querySelectorAll(\"{card} tr.live-participant\").length === 2")
+            f"() => document.querySelectorAll(\"{card} tr.live-participant\").length === 2")
         with dashboard.context.expect_page() as opened:
             dashboard.click(f"{card} button:has-text('Join as observer')")
         observer = opened.value
         observer.wait_for_selector("#join-button", state="visible")
         observer.click("#join-button")
         ana.wait_for_function(
-            "[...document.querySelectorAll('#participant-list li')]"
+            "() => [...document.querySelectorAll('#participant-list li')]"
             ".some(li => li.textContent.includes('admin (admin)')"
             " && li.dataset.role === 'observer')", timeout=20_000)
         dashboard.once("dialog", lambda dialog: dialog.accept("Please use your own invite"))
@@ -143,10 +143,10 @@ def test_a_removed_person_sees_why_and_an_admin_who_joins_is_listed_as_observer(
         assert "Please use your own invite" in ana.locator("#left-message").inner_text()
         assert ana.locator("#rejoin-button").is_hidden()
         dashboard.wait_for_function(
-            f"document.querySelectorAll(\"{card} tr.live-participant[data-role=mentee]\")"
+            f"() => document.querySelectorAll(\"{card} tr.live-participant[data-role=mentee]\")"
             ".length === 0")
         dashboard.wait_for_function(  # the log reloads once the action's reply is in
-            "['remove participant', 'join as observer'].every(a => "
+            "() => ['remove participant', 'join as observer'].every(a => "
             "document.querySelector('#admin-actions').textContent.includes(a))")
         observer.context.close()
     finally:

@@ -78,7 +78,7 @@ def test_pages_show_the_same_remaining_time_even_when_one_clock_is_off(
     page.goto(live_server.invite(sid, mentor, "mentee", "Ana")["url"])
     page.fill("#display-name", "Ana")
     page.click("#join-button")
-    page.wait_for_function("window.mentorRooms.state().phase === 'joined'", timeout=30_000)
+    page.wait_for_function("() => window.mentorRooms.state().phase === 'joined'", timeout=30_000)
     try:
         maya.fill("#timer-minutes-input", "1")  # inside the two-minute warning at once
         maya.click("#timer-start")
@@ -134,7 +134,7 @@ def test_two_pages_typing_into_the_notes_at_once_keep_every_keystroke(
             page.click("#tab-notes")
         maya.click("#notes-text")
         maya.keyboard.type("[shared]")
-        ana.wait_for_function("window.mentorRooms.board().notes === '[shared]'")
+        ana.wait_for_function("() => window.mentorRooms.board().notes === '[shared]'")
         maya.press("#notes-text", "End")
         ana.click("#notes-text")
         ana.press("#notes-text", "Home")  # one types at the end, the other at the start
@@ -220,21 +220,22 @@ def test_a_page_rejoins_after_a_server_restart_with_notes_and_chat_intact(
         ana.press("#chat-input", "Enter")
         ana.locator("#chat-log li.chat-message:not([data-pending])").wait_for()
         ana.click("#tab-notes")
-        ana.wait_for_function("window.mentorRooms.board().notes === 'Next steps: draft the CV'")
+        ana.wait_for_function(
+            "() => window.mentorRooms.board().notes === 'Next steps: draft the CV'")
         port = int(server.base_url.rsplit(":", 1)[1])
         server.process.kill()
         server.process.wait(10)
         restartable["server"] = start_server(restartable["env"], port=port)
         for page in (maya, ana):
             page.wait_for_function(
-                "window.mentorRooms.board().reconnects >= 1 && "
+                "() => window.mentorRooms.board().reconnects >= 1 && "
                 "window.mentorRooms.state().phase === 'joined'",
                 timeout=30_000,
             )
         assert board(ana)["notes"] == "Next steps: draft the CV"
         maya.keyboard.type(" and send it")
         ana.wait_for_function(
-            "window.mentorRooms.board().notes === 'Next steps: draft the CV and send it'"
+            "() => window.mentorRooms.board().notes === 'Next steps: draft the CV and send it'"
         )
         texts = [m["text"] for m in board(maya)["chat"]]
         assert texts == ["before the restart"]

@@ -81,7 +81,7 @@ def test_a_browser_whose_node_dies_rejoins_a_fresh_room_on_the_live_node(
         page = open_room(browser, mentee_url, "Ana")  # redirected to b
         b.process.kill()
         page.wait_for_function(  # dropped, reconnecting through a, placed on a
-            "window.mentorRooms.state().phase === 'joined'"
+            "() => window.mentorRooms.state().phase === 'joined'"
             " && window.mentorRooms.state().participants.length === 0", timeout=45_000)
         assert page.evaluate("window.mentorRooms.board().reconnects") >= 1
         page.context.close()

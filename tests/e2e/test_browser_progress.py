@@ -39,7 +39,7 @@ def test_feedback_after_a_session_shows_in_the_admin_charts(
         ana.fill("#feedback-comment", "Clear next steps")
         ana.click("#feedback-send")
         ana.wait_for_function(
-            "document.querySelector('#feedback-status').textContent.includes('Thank you')"
+            "() => document.querySelector('#feedback-status').textContent.includes('Thank you')"
         )
         sheet = browser.new_context().new_page()  # the mentor's attendance view
         sheet.goto(f"{admin_server.base_url}/s/{sid}/attendance#token={mentor}")

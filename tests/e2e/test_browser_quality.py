@@ -108,7 +108,7 @@ def test_pages_report_quality_and_audio_only_stops_video_both_ways_until_automat
 
         maya.select_option("#media-mode-choice", "audio_only")
         maya.wait_for_function(
-            "window.mentorRooms.state().notice.toLowerCase().includes('audio only')",
+            "() => window.mentorRooms.state().notice.toLowerCase().includes('audio only')",
             timeout=5_000,
         )
         ana.wait_for_function(
@@ -162,7 +162,7 @@ def test_chat_only_keeps_the_board_working_and_stops_audio(
             arg=maya_id, timeout=5_000,
         )
         maya.wait_for_function(
-            "window.mentorRooms.state().notice.toLowerCase().includes('chat only')",
+            "() => window.mentorRooms.state().notice.toLowerCase().includes('chat only')",
             timeout=5_000,
         )
 

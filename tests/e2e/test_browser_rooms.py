@@ -23,7 +23,7 @@ def open_room(browser: Any, url: str, name: str) -> Any:
     page.fill("#display-name", name)
     page.click("#join-button")
     page.wait_for_function(
-        "window.mentorRooms && window.mentorRooms.state().phase === 'joined'",
+        "() => window.mentorRooms && window.mentorRooms.state().phase === 'joined'",
         timeout=DEADLINE * 1000,
     )
     return page
@@ -115,7 +115,7 @@ def test_a_full_room_is_refused_with_a_clear_message_in_the_browser(
         page.goto(second)
         page.fill("#display-name", "Eve")
         page.click("#join-button")
-        page.wait_for_function("window.mentorRooms.state().phase === 'error'", timeout=10_000)
+        page.wait_for_function("() => window.mentorRooms.state().phase === 'error'", timeout=10_000)
         assert "full" in page.locator("#room-error").inner_text().lower()
         forged = InviteSigner("y" * 40).issue(
             SessionId(sid), Role.MENTEE, Identity("ID_f"), "Eve", 600
@@ -124,7 +124,7 @@ def test_a_full_room_is_refused_with_a_clear_message_in_the_browser(
         page.reload()
         page.fill("#display-name", "Eve")
         page.click("#join-button")
-        page.wait_for_function("window.mentorRooms.state().phase === 'error'", timeout=10_000)
+        page.wait_for_function("() => window.mentorRooms.state().phase === 'error'", timeout=10_000)
         assert "not valid" in page.locator("#room-error").inner_text().lower()
     finally:
         context.close()

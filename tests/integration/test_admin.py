@@ -18,7 +18,7 @@ from signaling.app import admin_credentials, create_app
 from signaling.backends.base import open_store
 from signaling.settings import Settings
 from tests.integration.test_reconnect import next_update
-from tests.integration.test_signaling import SECRET, create, invite, send_join
+from tests.integration.test_signaling import CREATOR, SECRET, create, invite, send_join
 
 ADMIN = "admin-credential-for-tests-0001"
 BEARER = {"Authorization": f"Bearer {ADMIN}"}
@@ -27,7 +27,8 @@ BEARER = {"Authorization": f"Bearer {ADMIN}"}
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     settings = Settings(storage_url="memory://", secret_key=SECRET,
-                        media_host_addresses=["127.0.0.1"], admins={"ines": ADMIN})
+                        media_host_addresses=["127.0.0.1"], admins={"ines": ADMIN},
+                        admin_token=CREATOR)
     with TestClient(create_app(settings)) as c:
         yield c
 

@@ -94,7 +94,8 @@ def test_a_sigkill_loses_no_acknowledged_event_and_open_intervals_close_as_serve
     try:
         base = server.base_url
         created = httpx.post(
-            f"{base}/api/sessions", json={"kind": "circle", "title": "crash"}
+            f"{base}/api/sessions", json={"kind": "circle", "title": "crash"},
+            headers=server.admin_headers,
         ).json()
         sid, mentor = created["session"]["session_id"], created["mentor_invite"]["token"]
         tokens = [

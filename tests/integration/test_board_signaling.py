@@ -15,12 +15,20 @@ from starlette.testclient import TestClient, WebSocketTestSession
 
 from signaling.app import create_app
 from signaling.settings import Settings
-from tests.integration.test_signaling import SECRET, create, invite, send_join
+from tests.integration.test_signaling import (
+    CREATOR,
+    CREATOR_BEARER,
+    SECRET,
+    create,
+    invite,
+    send_join,
+)
 
 
 def app_client(storage_url: str) -> TestClient:
     settings = Settings(
-        storage_url=storage_url, secret_key=SECRET, media_host_addresses=["127.0.0.1"]
+        storage_url=storage_url, secret_key=SECRET, media_host_addresses=["127.0.0.1"],
+        admin_token=CREATOR,
     )
     return TestClient(create_app(settings))
 
@@ -222,5 +230,6 @@ def test_a_bad_prepared_agenda_is_refused_when_creating_the_session(client: Test
     r = client.post(
         "/api/sessions",
         json={"kind": "one_on_one", "title": "x", "agenda": [{"title": "ok"}, {"title": " "}]},
+        headers=CREATOR_BEARER,
     )
     assert r.status_code == 422 and "empty" in r.text

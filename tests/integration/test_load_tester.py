@@ -35,7 +35,8 @@ def test_a_short_run_reports_frames_on_every_subscription_and_no_errors(
     done = run_load_tester("--url", server.base_url, "--scenario", "mix", "--rooms", "3",
                            "--participants", "3", "--media", "video", "--resolution", "320x240",
                            "--bitrate", "300k", "--ramp", "20", "--duration", "8",
-                           "--chat-every", "1", "--action-every", "1", "--out", str(out))
+                           "--chat-every", "1", "--action-every", "1", "--out", str(out),
+                           "--credential", server.admin_token)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "join (ws open -> joined)" in done.stdout and "Sanity" in done.stdout
     report = json.loads(out.with_suffix(".json").read_text())

@@ -16,9 +16,9 @@ from signaling.app import create_app
 from signaling.auth import InviteSigner
 from signaling.settings import Settings
 from tests.integration.test_board_signaling import next_of, send
-from tests.integration.test_signaling import SECRET, create, send_join
+from tests.integration.test_signaling import CREATOR, SECRET, create, send_join
 
-ADMIN = "admin-" + "a" * 20
+ADMIN = CREATOR  # creates the sessions too
 
 
 @pytest.fixture

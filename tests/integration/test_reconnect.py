@@ -11,13 +11,13 @@ from starlette.testclient import TestClient, WebSocketTestSession
 
 from signaling.app import create_app
 from signaling.settings import Settings
-from tests.integration.test_signaling import SECRET, create, invite, send_join
+from tests.integration.test_signaling import CREATOR, SECRET, create, invite, send_join
 
 
 def app(grace: float) -> TestClient:
     return TestClient(create_app(Settings(
         storage_url="memory://", secret_key=SECRET, media_host_addresses=["127.0.0.1"],
-        reconnect_grace_seconds=grace)))
+        reconnect_grace_seconds=grace, admin_token=CREATOR)))
 
 
 @pytest.fixture

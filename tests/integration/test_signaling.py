@@ -18,18 +18,25 @@ from signaling.protocol import PROTOCOL_VERSION, CloseCode
 from signaling.settings import Settings
 
 SECRET = "x" * 40
+CREATOR = "creator-admin-credential-0001"
+"""The admin credential (named "admin") these tests' servers have; it creates sessions."""
+CREATOR_BEARER = {"Authorization": f"Bearer {CREATOR}"}
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     settings = Settings(storage_url="memory://", secret_key=SECRET,
-                        media_host_addresses=["127.0.0.1"])
+                        media_host_addresses=["127.0.0.1"], admin_token=CREATOR)
     with TestClient(create_app(settings)) as c:
         yield c
 
 
-def create(client: TestClient, kind: str = "one_on_one", **extra: Any) -> tuple[str, str]:
-    r = client.post("/api/sessions", json={"kind": kind, "title": "Check-in", **extra})
+def create(client: TestClient, kind: str = "one_on_one", credential: str = CREATOR,
+           **extra: Any) -> tuple[str, str]:
+    """Creates a session with ``credential`` (default :data:`CREATOR`); returns
+    (session id, mentor token)."""
+    r = client.post("/api/sessions", json={"kind": kind, "title": "Check-in", **extra},
+                    headers={"Authorization": f"Bearer {credential}"})
     assert r.status_code == 201, r.text
     body = r.json()
     return body["session"]["session_id"], body["mentor_invite"]["token"]
@@ -63,7 +70,7 @@ def refused_with(client: TestClient, sid: str, token: str) -> tuple[int, str]:
 def test_creating_a_session_returns_a_mentor_invite_link(client: TestClient) -> None:
     r = client.post("/api/sessions", json={"kind": "circle", "title": "Circle", "capacity": 6,
                                            "scheduled_start": "2026-11-23T15:00:00+01:00",
-                                           "planned_minutes": 45})
+                                           "planned_minutes": 45}, headers=CREATOR_BEARER)
     assert r.status_code == 201
     body = r.json()
     assert body["session"]["capacity"] == 6
@@ -74,10 +81,11 @@ def test_creating_a_session_returns_a_mentor_invite_link(client: TestClient) -> 
 
 def test_invalid_session_requests_get_clear_errors(client: TestClient) -> None:
     assert client.post("/api/sessions", json={"kind": "circle", "title": "x",
-                                              "capacity": 20}).status_code == 422
+                                              "capacity": 20},
+                       headers=CREATOR_BEARER).status_code == 422
     assert client.post("/api/sessions", json={"kind": "one_on_one", "title": "x",
-                                              "scheduled_start": "2026-11-23T15:00:00"}
-                       ).status_code == 422
+                                              "scheduled_start": "2026-11-23T15:00:00"},
+                       headers=CREATOR_BEARER).status_code == 422
     assert client.get("/api/sessions/SE_nope").status_code == 404
 
 

@@ -11,12 +11,14 @@ import pytest
 from session_room.ids import SessionId
 from session_room.roles import SessionKind
 from session_room.room import SessionSpec
-from signaling.backends.base import SessionStore, open_store
+from signaling.backends.base import MentorCredential, SessionStore, open_store
 from tests.redis_server import RedisProcess
 
 SID = SessionId("SE_store")
 SPEC = SessionSpec(SID, SessionKind.CIRCLE, "Career circle", 6, 1_800_000_000.25,
                    scheduled_start=1_800_000_600.0, planned_minutes=45)
+MAYA = MentorCredential("MC_maya", "Maya Ortiz", 1_800_000_000.5, "a" * 64)
+LEO = MentorCredential("MC_leo", "Léo", 1_800_000_100.0, "b" * 64)
 
 
 @pytest.fixture
@@ -31,6 +33,15 @@ def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "memory":
         return "memory://"
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.db"
+    server: RedisProcess = request.getfixturevalue("redis_process")
+    return server.url
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A backend that several nodes (processes, connections) share."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/store.db"
     server: RedisProcess = request.getfixturevalue("redis_process")
@@ -117,17 +128,65 @@ async def test_the_admin_audit_log_keeps_order_and_returns_the_last_entries(
     assert len(await store.list_admin_actions(100)) == 5
 
 
+async def test_a_mentor_credential_is_found_by_its_hash_and_listed_oldest_first(
+    store: SessionStore,
+) -> None:
+    assert await store.mentor_credential_by_hash(MAYA.secret_hash) is None
+    assert await store.list_mentor_credentials() == []
+    await store.save_mentor_credential(LEO)
+    await store.save_mentor_credential(MAYA)
+    assert await store.mentor_credential_by_hash(MAYA.secret_hash) == MAYA
+    assert await store.mentor_credential_by_hash(LEO.secret_hash) == LEO
+    assert await store.mentor_credential_by_hash("c" * 64) is None
+    assert await store.list_mentor_credentials() == [MAYA, LEO]
+
+
+async def test_a_revoked_mentor_credential_keeps_its_first_revocation_time(
+    store: SessionStore,
+) -> None:
+    await store.save_mentor_credential(MAYA)
+    await store.save_mentor_credential(LEO)
+    revoked = await store.revoke_mentor_credential("MC_maya", 1_800_000_200.0)
+    assert revoked is not None and revoked.revoked_at == 1_800_000_200.0
+    again = await store.revoke_mentor_credential("MC_maya", 1_800_000_300.0)
+    assert again is not None and again.revoked_at == 1_800_000_200.0
+    found = await store.mentor_credential_by_hash(MAYA.secret_hash)
+    assert found is not None and found.revoked_at == 1_800_000_200.0
+    assert [c.revoked_at for c in await store.list_mentor_credentials()] == [
+        1_800_000_200.0, None]
+    assert await store.revoke_mentor_credential("MC_nobody", 1.0) is None
+    assert len(await store.list_mentor_credentials()) == 2  # no record appeared
+
+
+async def test_a_revocation_is_seen_through_another_connection(shared_url: str) -> None:
+    """What one node stores, another node (its own connection) reads at once."""
+    first, second = open_store(shared_url), open_store(shared_url)
+    try:
+        await first.save_mentor_credential(MAYA)
+        assert await second.mentor_credential_by_hash(MAYA.secret_hash) == MAYA
+        await first.revoke_mentor_credential("MC_maya", 1_800_000_200.0)
+        seen = await second.mentor_credential_by_hash(MAYA.secret_hash)
+        assert seen is not None and seen.revoked_at == 1_800_000_200.0
+    finally:
+        await first.close()
+        await second.close()
+
+
 async def test_acknowledged_attendance_survives_a_killed_redis(
     redis_process: RedisProcess,
 ) -> None:
     store = open_store(redis_process.url)
     for n in range(50):
         await store.append_attendance(SID, f"entry {n}")
+    await store.save_mentor_credential(MAYA)
+    await store.revoke_mentor_credential("MC_maya", 1_800_000_200.0)
     await store.close()
     redis_process.kill()  # SIGKILL right after the last acknowledged write
     redis_process.start()
     reopened = open_store(redis_process.url)
     assert await reopened.load_attendance(SID) == [f"entry {n}" for n in range(50)]
+    revoked = await reopened.mentor_credential_by_hash(MAYA.secret_hash)
+    assert revoked is not None and revoked.revoked_at == 1_800_000_200.0
     await reopened.close()
 
 
@@ -136,8 +195,12 @@ async def test_sqlite_keeps_everything_across_reopening(tmp_path: Path) -> None:
     first = open_store(url)
     await first.save_session(SPEC)
     await first.append_admin_action("x")
+    await first.save_mentor_credential(MAYA)
+    await first.revoke_mentor_credential("MC_maya", 1_800_000_200.0)
     await first.close()
     again = open_store(url)
     assert await again.load_session(SID) == SPEC
     assert await again.list_admin_actions(10) == ["x"]
+    kept = await again.mentor_credential_by_hash(MAYA.secret_hash)
+    assert kept is not None and kept.revoked_at == 1_800_000_200.0
     await again.close()

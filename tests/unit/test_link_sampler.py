@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from media.events import LinkCounters, StreamCounters
 from signaling import protocol
-from signaling.link_sampler import WARM_UP_REPORTS, LinkSampler
+from signaling.worker.link_sampler import WARM_UP_REPORTS, LinkSampler
 
 
 def report(received: int, lost: int, payload: int = 10_000) -> protocol.QualityReport:

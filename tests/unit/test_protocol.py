@@ -7,12 +7,12 @@ from pydantic import ValidationError
 
 from session_room.errors import ErrorCode
 from signaling import protocol
-from signaling.protocol_js import JS_PATH, render
+from signaling.protocol.js import JS_PATH, render
 
 
 def test_the_committed_js_mirror_matches_the_python_protocol() -> None:
     assert JS_PATH.read_text(encoding="utf-8") == render(), (
-        "web_client/protocol.js drifted: run python -m signaling.protocol_js")
+        "web_client/protocol.js drifted: run python -m signaling.protocol.js")
 
 
 def test_every_message_type_round_trips_through_json() -> None:
@@ -42,7 +42,7 @@ def test_schema_names_both_directions_and_the_version() -> None:
 
 
 def test_a_close_reason_is_cut_to_123_bytes_without_splitting_a_character() -> None:
-    from signaling.connection import close_reason
+    from signaling.edge.connection import close_reason
 
     cut = close_reason("Reason: " + "é" * 200)
     assert len(cut.encode()) <= 123 and cut.startswith("Reason: é")

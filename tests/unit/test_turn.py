@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 from signaling import protocol
-from signaling.turn import IceProvider, turn_credentials
+from signaling.cluster.turn import IceProvider, turn_credentials
 
 STUN = protocol.IceServerInfo(urls=["stun:stun.example.org:3478"])
 

@@ -1,0 +1,53 @@
+"""The admin audit log: who did what to which session (or to which mentor credential),
+written durably by whoever carries the action out (the session worker, or the REST route
+for invites and mentor credentials)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from signaling.backends.base import SessionStore
+
+logger = logging.getLogger(__name__)
+
+
+class AdminAction(StrEnum):
+    """What an administrator did."""
+
+    END_SESSION = "end_session"
+    REMOVE_PARTICIPANT = "remove_participant"
+    JOIN_AS_OBSERVER = "join_as_observer"
+    ISSUE_MENTOR_CREDENTIAL = "issue_mentor_credential"
+    REVOKE_MENTOR_CREDENTIAL = "revoke_mentor_credential"
+
+
+class AuditEntry(BaseModel):
+    """One admin action: who did what to which session, and when (UTC). Mentor credential
+    actions have an empty ``session_id``, the ``credential_id`` and the credential's name
+    as ``display_name`` (never the secret)."""
+
+    at: datetime
+    admin: str
+    action: AdminAction
+    session_id: str
+    participant_id: str | None = None
+    display_name: str | None = None
+    reason: str = ""
+    credential_id: str | None = None
+
+
+async def write_audit(store: SessionStore, admin: str, action: AdminAction, session_id: str,
+                      participant_id: str | None = None, display_name: str | None = None,
+                      reason: str = "", credential_id: str | None = None) -> AuditEntry:
+    """Appends an entry to the durable audit log (and the server log) and returns it."""
+    entry = AuditEntry(at=datetime.now(UTC), admin=admin, action=action, session_id=session_id,
+                       participant_id=participant_id, display_name=display_name, reason=reason,
+                       credential_id=credential_id)
+    await store.append_admin_action(entry.model_dump_json())
+    logger.info("admin %s: %s %s %s", admin, action.value, session_id,
+                participant_id or credential_id or "")
+    return entry

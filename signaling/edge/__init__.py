@@ -1,0 +1,1 @@
+"""The WebSocket edge: sockets, their outboxes, limits and the HTTP server's guards."""

@@ -1,0 +1,1 @@
+"""The session worker: the one writer of a live session, its inbox, fan-out and logs."""
