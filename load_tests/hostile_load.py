@@ -9,7 +9,9 @@ run, so the figures are ratios against a reference measured alongside:
 - **flood**: a circle with a mentor and a mentee who each send a chat message every
   200 ms and time its echo (their chat round trip), and count refusals. In the hostile
   phase a third participant sends ``chat_send`` and ``notes_update`` as fast as the
-  socket takes them and rejoins whenever it is closed.
+  socket takes them and rejoins whenever it is closed; in the "at the limits" phase a
+  fourth sends chat, notes (real Yjs updates), agenda items, quality reports and pings
+  each just under its limit, the most a client can sustain without being closed.
 - **joins**: sequential joins (open, ``join``, ``joined``; then leave) of a
   participant, timed. In the hostile phase 1,000 WebSockets that never send anything
   and 200 TCP connections that sent half an HTTP request are held open against the
@@ -31,6 +33,7 @@ from typing import Any
 
 import httpx
 import websockets
+from pycrdt import Doc, Text
 from websockets.asyncio.client import ClientConnection
 
 from load_tests.relay_cost import percentile
@@ -44,8 +47,8 @@ def _summary(values: list[float]) -> dict[str, float]:
     ms = sorted(v * 1000 for v in values)
     if not ms:
         return {"n": 0}
-    return {"n": len(ms), "p50_ms": round(percentile(ms, 50), 2),
-            "p95_ms": round(percentile(ms, 95), 2), "p99_ms": round(percentile(ms, 99), 2),
+    return {"n": len(ms), "p50_ms": round(percentile(ms, 0.50), 2),
+            "p95_ms": round(percentile(ms, 0.95), 2), "p99_ms": round(percentile(ms, 0.99), 2),
             "max_ms": round(ms[-1], 2)}
 
 
@@ -68,6 +71,7 @@ class Chatter:
         self.round_trips: list[float] = []
         self.refusals = 0
         self.closed = False
+        self.close_code: int | None = None
 
     async def read(self) -> None:
         try:
@@ -89,8 +93,13 @@ class Chatter:
         while time.monotonic() < end:
             cid = f"{self.name}-{tag}-{n}"
             self.sent[cid] = time.perf_counter()
-            await self.ws.send(json.dumps({"type": "chat_send", "client_message_id": cid,
-                                           "text": "how is the week going?"}))
+            try:
+                await self.ws.send(json.dumps({"type": "chat_send", "client_message_id": cid,
+                                               "text": "how is the week going?"}))
+            except websockets.ConnectionClosed as exc:  # the server closed a bystander
+                self.closed = True
+                self.close_code = exc.rcvd.code if exc.rcvd else None
+                return
             n += 1
             await asyncio.sleep(CHAT_EVERY)
 
@@ -127,6 +136,49 @@ async def _flooder(url: str, token: str, stop: asyncio.Event, counts: dict[str, 
             await asyncio.sleep(0.01)
 
 
+STEADY_PER_SECOND = {"chat": 4, "notes": 36, "board": 9, "quality": 4, "ping": 9}
+"""Just under each kind's limit (signaling/edge/limits.py): a flooder that is never
+closed, the most a client can sustain."""
+
+
+async def _steady_flooder(url: str, token: str, stop: asyncio.Event,
+                          counts: dict[str, int]) -> None:
+    doc: Doc[Text] = Doc()
+    text = doc.get("notes", type=Text)
+    ws = await _join(url, token, "Steady")
+    drain = asyncio.create_task(_drain(ws))
+    schedule = [kind for kind, rate in STEADY_PER_SECOND.items() for _ in range(rate)]
+    gap = 1.0 / len(schedule)
+    n = 0
+    try:
+        while not stop.is_set():
+            for kind in schedule:
+                if kind == "chat":
+                    message: dict[str, Any] = {"type": "chat_send", "text": "steady",
+                                               "client_message_id": f"s{n}"}
+                elif kind == "notes":
+                    before = doc.get_state()
+                    text.insert(len(text), "x")
+                    message = {"type": "notes_update", "update": base64.b64encode(
+                        doc.get_update(before)).decode()}
+                elif kind == "board":
+                    message = {"type": "agenda_add", "title": f"item {n}"}
+                elif kind == "quality":
+                    message = {"type": "quality_report", "window_ms": 1000,
+                               "packets_received": 0, "packets_lost": 0,
+                               "bytes_received": 0, "jitter_ms": 0}
+                else:
+                    message = {"type": "ping", "id": f"p{n}"}
+                await ws.send(json.dumps(message))
+                counts["sent"] += 1
+                n += 1
+                await asyncio.sleep(gap)
+    except websockets.ConnectionClosed:
+        counts["closed"] += 1
+    drain.cancel()
+    await ws.close()
+
+
 async def _drain(ws: ClientConnection) -> None:
     with contextlib.suppress(websockets.ConnectionClosed):
         async for _ in ws:
@@ -137,23 +189,25 @@ async def flood(base: str, credential: str, seconds: float) -> dict[str, Any]:
     """The chat round trip of two people without, then with, a flooder."""
     async with httpx.AsyncClient(base_url=base) as http:
         r = await http.post("/api/sessions", headers=bearer(credential), json={
-            "kind": "circle", "title": "flood", "capacity": 4, "mentor_name": "Maya"})
+            "kind": "circle", "title": "flood", "capacity": 6, "mentor_name": "Maya"})
         r.raise_for_status()
         sid, mentor = r.json()["session"]["session_id"], r.json()["mentor_invite"]["token"]
         tokens = [(await http.post(f"/api/sessions/{sid}/invites", json={"role": "mentee"},
-                                   headers=bearer(mentor))).json()["token"] for _ in range(2)]
+                                   headers=bearer(mentor))).json()["token"] for _ in range(3)]
     url = base.replace("http", "ws", 1) + f"/ws/sessions/{sid}"
     people = [Chatter(await _join(url, mentor, "Maya"), "maya"),
               Chatter(await _join(url, tokens[0], "Ana"), "ana")]
     readers = [asyncio.create_task(p.read()) for p in people]
     out: dict[str, Any] = {}
-    for phase in ("reference", "flooded"):
+    for phase in ("reference", "flooded", "at_the_limits"):
         for p in people:
-            p.round_trips, p.refusals = [], 0
+            p.round_trips, p.refusals, p.sent = [], 0, {}
         stop = asyncio.Event()
         counts = {"sent": 0, "joins": 0, "closed": 0, "rejoins_refused": 0}
         flooder = (asyncio.create_task(_flooder(url, tokens[1], stop, counts))
-                   if phase == "flooded" else None)
+                   if phase == "flooded" else
+                   asyncio.create_task(_steady_flooder(url, tokens[2], stop, counts))
+                   if phase == "at_the_limits" else None)
         await asyncio.gather(*(p.chat(seconds, phase) for p in people))
         await asyncio.sleep(1)
         stop.set()
@@ -161,15 +215,20 @@ async def flood(base: str, credential: str, seconds: float) -> dict[str, Any]:
             await flooder
         out[phase] = {"round_trip": _summary([t for p in people for t in p.round_trips]),
                       "refusals_of_others": sum(p.refusals for p in people),
-                      "others_closed": sum(p.closed for p in people)}
+                      "echoes_missing": sum(len(p.sent) for p in people),
+                      "others_closed": [p.close_code for p in people if p.closed]}
+        if any(p.closed for p in people):
+            break  # the hostile client pushed the others out: nothing more to measure
         if flooder is not None:
             out[phase]["flooder"] = {**counts, "per_second": round(counts["sent"] / seconds)}
     for p in people:
         await p.ws.close()
     for task in readers:
         task.cancel()
-    ref, hot = out["reference"]["round_trip"], out["flooded"]["round_trip"]
-    out["p99_ratio"] = round(hot["p99_ms"] / ref["p99_ms"], 2) if ref.get("p99_ms") else None
+    ref = out["reference"]["round_trip"]
+    for phase in [p for p in ("flooded", "at_the_limits") if p in out]:
+        hot = out[phase]["round_trip"]
+        out[phase]["p99_ratio"] = round(hot["p99_ms"] / ref["p99_ms"], 2)
     return out
 
 
@@ -181,6 +240,7 @@ async def _hold_websocket(url: str, stop: asyncio.Event, held: list[int]) -> Non
                 with contextlib.suppress(websockets.ConnectionClosed):
                     await ws.wait_closed()
                 held[0] -= 1
+                held[2] += 1
         except (OSError, TimeoutError, websockets.InvalidHandshake):
             await asyncio.sleep(0.2)
 
@@ -197,6 +257,7 @@ async def _hold_half_open(host: str, port: int, stop: asyncio.Event, held: list[
         with contextlib.suppress(OSError):
             await reader.read()  # returns when the server closes it
         held[1] -= 1
+        held[3] += 1
         writer.close()
 
 
@@ -222,7 +283,7 @@ async def joins(base: str, credential: str, count: int) -> dict[str, Any]:
         return times
 
     out: dict[str, Any] = {"reference": _summary(await timed_joins())}
-    stop, held = asyncio.Event(), [0, 0]
+    stop, held = asyncio.Event(), [0, 0, 0, 0]
     tasks = [asyncio.create_task(_hold_websocket(f"{url}", stop, held)) for _ in range(1000)]
     tasks += [asyncio.create_task(_hold_half_open(host, int(port), stop, held))
               for _ in range(200)]
@@ -230,8 +291,13 @@ async def joins(base: str, credential: str, count: int) -> dict[str, Any]:
     while held[0] < 1000 and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
     out["held_when_measuring"] = {"websockets": held[0], "half_open": held[1]}
+    closed_before = held[2], held[3]
+    started = time.monotonic()
     out["under_load"] = _summary(await timed_joins())
     out["held_after"] = {"websockets": held[0], "half_open": held[1]}
+    out["closed_by_server_per_second"] = {
+        "websockets": round((held[2] - closed_before[0]) / (time.monotonic() - started), 1),
+        "half_open": round((held[3] - closed_before[1]) / (time.monotonic() - started), 1)}
     stop.set()
     for task in tasks:
         task.cancel()

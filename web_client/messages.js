@@ -41,6 +41,16 @@ const CLOSE_TEXT = new Map([
     CloseCode.TOO_SLOW,
     { message: 'Your connection could not keep up with the session and was closed.', action: 'rejoin' },
   ],
+  [
+    CloseCode.TOO_MANY_MESSAGES,
+    {
+      message: 'This page sent too many messages and was disconnected. You can rejoin in half a minute.',
+      action: 'rejoin',
+    },
+  ],
+  [CloseCode.MESSAGE_TOO_BIG, { message: 'A message from this page was too large.', action: 'rejoin' }],
+  [CloseCode.NOT_JSON_TEXT, { message: 'This page sent data the server cannot read.', action: 'reload' }],
+  [CloseCode.INTERNAL_ERROR, { message: 'Something went wrong on the server.', action: 'rejoin' }],
 ]);
 
 /** @type {Map<string, Explanation>} */
@@ -53,6 +63,10 @@ const JOIN_ERROR_TEXT = new Map([
     { message: 'This page is out of date. Reload it to get the latest version.', action: 'reload' },
   ],
   [ErrorCode.NOT_ALLOWED, { message: 'You are not allowed to join this session.', action: 'none' }],
+  [
+    ErrorCode.RATE_LIMITED,
+    { message: 'This page sent too many messages. Wait half a minute, then rejoin.', action: 'rejoin' },
+  ],
 ]);
 
 /**

@@ -13,7 +13,6 @@ import pytest
 from tests.conftest import LiveServer, start_server
 
 pytestmark = pytest.mark.browser
-CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
 
 
 @pytest.fixture
@@ -25,20 +24,9 @@ def server() -> Iterator[LiveServer]:
 
 
 def strict_page(browser: Any, violations: list[str]) -> Any:
-    """A page in a fresh context whose documents carry :data:`CSP`; CSP complaints in
-    its console land in ``violations``."""
-    context = browser.new_context()
-
-    def with_csp(route: Any) -> None:
-        if route.request.resource_type != "document":
-            route.continue_()
-            return
-        response = route.fetch()
-        route.fulfill(response=response,
-                      headers={**response.headers, "content-security-policy": CSP})
-
-    context.route("**/*", with_csp)
-    page = context.new_page()
+    """A page in a fresh context (the server's own Content-Security-Policy applies);
+    CSP complaints in its console land in ``violations``."""
+    page = browser.new_context().new_page()
     page.on("console", lambda m: violations.append(m.text)
             if "Content Security Policy" in m.text else None)
     return page
