@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,7 +90,9 @@ class SessionRouter:
         try:
             return await transport.accept_offer(offer_sdp)
         except MediaError:
-            await self._stop_publishing(participant_id, member)
+            with contextlib.suppress(Exception):  # a half-applied offer may not close cleanly
+                await self._stop_publishing(participant_id, member)
+            member.publish = None
             raise
 
     def _add_publisher(self, participant_id: str, publisher: Publisher) -> None:

@@ -29,6 +29,8 @@ class SharedNotes:
     def __init__(self, updates: list[bytes] | None = None) -> None:
         self._doc: Doc[Text] = Doc()
         self._text = self._doc.get(TEXT_NAME, type=Text)
+        self._state = self._doc.get_update()
+        """The whole document after the last update that merged cleanly."""
         for update in updates or []:
             self.apply(update, check_size=False)
 
@@ -50,14 +52,31 @@ class SharedNotes:
             )
         try:
             self._doc.apply_update(update)
+            state = self._doc.get_update()  # some crafted updates merge, then break this
         except ValueError as error:
+            self._rebuild()
             raise DomainError(
                 ErrorCode.INVALID_UPDATE, "this is not a valid notes update"
             ) from error
+        except BaseException as error:  # Yrs panics on some crafted updates
+            if type(error).__name__ != "PanicException":
+                raise
+            self._rebuild()
+            raise DomainError(
+                ErrorCode.INVALID_UPDATE, "this is not a valid notes update"
+            ) from None
+        self._state = state
+
+    def _rebuild(self) -> None:
+        """The document as it was before the refused update: a Yrs panic may leave the
+        document it happened in unusable."""
+        self._doc = Doc()
+        self._text = self._doc.get(TEXT_NAME, type=Text)
+        self._doc.apply_update(self._state)
 
     def state(self) -> bytes:
         """The whole document as one update (what a joiner receives)."""
-        return self._doc.get_update()
+        return self._state
 
     def text(self) -> str:
         """The current text."""

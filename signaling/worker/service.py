@@ -156,6 +156,13 @@ class SessionWorker:
                     await self._handle(item)
                 except Exception:
                     logger.exception("session %s failed on %r", self.spec.session_id, item)
+                except BaseException as exc:  # e.g. a Rust panic in a library: not a stop
+                    if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
+                        raise
+                    logger.exception("session %s failed on %r", self.spec.session_id, item)
+        except Exception:
+            logger.exception("session %s worker stopped", self.spec.session_id)
+            raise
         finally:
             await self._shutdown()
 
@@ -385,4 +392,9 @@ class SessionWorker:
         except MediaError as exc:
             connection.send(protocol.Error(re=message.id, code=ErrorCode(exc.code),
                                            message=exc.message))
+        except Exception:  # a bug of ours: logged; the client still gets a typed answer
+            logger.exception("session %s: %s from %s failed", self.spec.session_id,
+                             message.type, pid)
+            connection.send(protocol.Error(re=message.id, code=ErrorCode.INTERNAL,
+                                           message="the server failed on this request"))
 
