@@ -55,6 +55,21 @@ def pin_codecs(transceiver: RTCRtpTransceiver) -> None:
     transceiver.setCodecPreferences(codecs)
 
 
+def check_transport_parameters(description: aiortc_sdp.SessionDescription) -> None:
+    """Every media section carries ICE credentials and a DTLS fingerprint (aiortc
+    would accept the description and fail later, in a task nobody awaits).
+
+    Raises:
+        MediaError: ``invalid_sdp`` if one does not.
+    """
+    for media in description.media:
+        ice, dtls = media.ice, media.dtls
+        if (ice is None or not ice.usernameFragment or not ice.password
+                or dtls is None or not dtls.fingerprints):
+            raise MediaError("invalid_sdp", "every media section needs ICE credentials and "
+                                            "a DTLS fingerprint")
+
+
 def check_publish_offer(sdp: str) -> list[str]:
     """Validates a client's publish offer before it touches a peer connection.
 
@@ -72,6 +87,7 @@ def check_publish_offer(sdp: str) -> list[str]:
     kinds = [m.kind for m in description.media if m.kind in ("audio", "video")]
     if not kinds:
         raise MediaError("invalid_sdp", "the offer has no audio or video section")
+    check_transport_parameters(description)
     if kinds.count("audio") > 1 or kinds.count("video") > 1:
         raise MediaError("invalid_sdp", "publish at most one audio and one video track")
     for media in description.media:
@@ -325,6 +341,12 @@ class SubscribeTransport:
                 "stale_answer",
                 f"answer for revision {revision}, expected {self._awaiting}",
             )
+        try:
+            check_transport_parameters(aiortc_sdp.SessionDescription.parse(sdp))
+        except MediaError:
+            raise
+        except Exception as exc:
+            raise MediaError("invalid_sdp", "the answer is not valid SDP") from exc
         try:
             await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "answer"))
         except Exception as exc:

@@ -131,13 +131,13 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
 
 /**
  * @typedef {Object} AdminHello
- * @property {"admin_hello"} [type]
+ * @property {"admin_hello"} type
  * @property {(string|null)} [id]
  * @property {string} token
  */
 /**
  * @typedef {Object} AgendaAdd
- * @property {"agenda_add"} [type]
+ * @property {"agenda_add"} type
  * @property {(string|null)} [id]
  * @property {string} title
  * @property {string} [details]
@@ -145,14 +145,14 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} AgendaChanged
- * @property {"agenda_changed"} [type]
+ * @property {"agenda_changed"} type
  * @property {(string|null)} [re]
  * @property {AgendaInfo} agenda
  * @property {number} server_time
  */
 /**
  * @typedef {Object} AgendaEdit
- * @property {"agenda_edit"} [type]
+ * @property {"agenda_edit"} type
  * @property {(string|null)} [id]
  * @property {string} item_id
  * @property {number} expected_version
@@ -164,7 +164,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} AgendaFinish
- * @property {"agenda_finish"} [type]
+ * @property {"agenda_finish"} type
  * @property {(string|null)} [id]
  * @property {string} item_id
  * @property {(string|null)} [outcome]
@@ -188,26 +188,26 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} AgendaMove
- * @property {"agenda_move"} [type]
+ * @property {"agenda_move"} type
  * @property {(string|null)} [id]
  * @property {string} item_id
  * @property {number} to_index
  */
 /**
  * @typedef {Object} AgendaPolicy
- * @property {"agenda_policy"} [type]
+ * @property {"agenda_policy"} type
  * @property {(string|null)} [id]
  * @property {boolean} mentee_can_edit
  */
 /**
  * @typedef {Object} AgendaRemove
- * @property {"agenda_remove"} [type]
+ * @property {"agenda_remove"} type
  * @property {(string|null)} [id]
  * @property {string} item_id
  */
 /**
  * @typedef {Object} AgendaStart
- * @property {"agenda_start"} [type]
+ * @property {"agenda_start"} type
  * @property {(string|null)} [id]
  * @property {(string|null)} [item_id]
  */
@@ -220,7 +220,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} Bye
- * @property {"bye"} [type]
+ * @property {"bye"} type
  * @property {string} reason
  * @property {string} message
  */
@@ -236,20 +236,20 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} ChatPosted
- * @property {"chat_message"} [type]
+ * @property {"chat_message"} type
  * @property {(string|null)} [re]
  * @property {ChatMessageInfo} message
  */
 /**
  * @typedef {Object} ChatSend
- * @property {"chat_send"} [type]
+ * @property {"chat_send"} type
  * @property {(string|null)} [id]
  * @property {string} client_message_id
  * @property {string} text
  */
 /**
  * @typedef {Object} ChooseMediaMode
- * @property {"choose_media_mode"} [type]
+ * @property {"choose_media_mode"} type
  * @property {(string|null)} [id]
  * @property {(string|null)} mode
  */
@@ -260,7 +260,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} DashboardSnapshot
- * @property {"dashboard_snapshot"} [type]
+ * @property {"dashboard_snapshot"} type
  * @property {(string|null)} [re]
  * @property {string} admin
  * @property {number} server_time
@@ -268,14 +268,14 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} DashboardUpdate
- * @property {"dashboard_update"} [type]
+ * @property {"dashboard_update"} type
  * @property {number} server_time
  * @property {Array<LiveSession>} sessions
  * @property {Array<string>} closed
  */
 /**
  * @typedef {Object} Error
- * @property {"error"} [type]
+ * @property {"error"} type
  * @property {(string|null)} [re]
  * @property {string} code
  * @property {string} message
@@ -288,7 +288,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} Join
- * @property {"join"} [type]
+ * @property {"join"} type
  * @property {(string|null)} [id]
  * @property {number} protocol_version
  * @property {string} token
@@ -296,7 +296,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} Joined
- * @property {"joined"} [type]
+ * @property {"joined"} type
  * @property {(string|null)} [re]
  * @property {number} [protocol_version]
  * @property {SessionInfo} session
@@ -309,7 +309,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} Leave
- * @property {"leave"} [type]
+ * @property {"leave"} type
  * @property {(string|null)} [id]
  */
 /**
@@ -347,18 +347,18 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} MediaRestart
- * @property {"media_restart"} [type]
+ * @property {"media_restart"} type
  * @property {(string|null)} [id]
  */
 /**
  * @typedef {Object} NotesUpdate
- * @property {"notes_update"} [type]
+ * @property {"notes_update"} type
  * @property {(string|null)} [id]
  * @property {string} update
  */
 /**
  * @typedef {Object} NotesUpdated
- * @property {"notes_updated"} [type]
+ * @property {"notes_updated"} type
  * @property {string} participant_id
  * @property {string} update
  */
@@ -380,46 +380,46 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} ParticipantJoined
- * @property {"participant_joined"} [type]
+ * @property {"participant_joined"} type
  * @property {ParticipantInfo} participant
  */
 /**
  * @typedef {Object} ParticipantLeft
- * @property {"participant_left"} [type]
+ * @property {"participant_left"} type
  * @property {string} participant_id
  * @property {string} reason
  */
 /**
  * @typedef {Object} ParticipantUpdated
- * @property {"participant_updated"} [type]
+ * @property {"participant_updated"} type
  * @property {ParticipantInfo} participant
  */
 /**
  * @typedef {Object} Ping
- * @property {"ping"} [type]
+ * @property {"ping"} type
  * @property {(string|null)} [id]
  */
 /**
  * @typedef {Object} Pong
- * @property {"pong"} [type]
+ * @property {"pong"} type
  * @property {(string|null)} [re]
  * @property {number} server_time
  */
 /**
  * @typedef {Object} PublishAnswer
- * @property {"publish_answer"} [type]
+ * @property {"publish_answer"} type
  * @property {(string|null)} [re]
  * @property {string} sdp
  */
 /**
  * @typedef {Object} PublishOffer
- * @property {"publish_offer"} [type]
+ * @property {"publish_offer"} type
  * @property {(string|null)} [id]
  * @property {string} sdp
  */
 /**
  * @typedef {Object} QualityReport
- * @property {"quality_report"} [type]
+ * @property {"quality_report"} type
  * @property {(string|null)} [id]
  * @property {number} window_ms
  * @property {number} packets_received
@@ -431,7 +431,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} Redirect
- * @property {"redirect"} [type]
+ * @property {"redirect"} type
  * @property {(string|null)} [re]
  * @property {string} url
  */
@@ -446,42 +446,42 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  */
 /**
  * @typedef {Object} SetMediaState
- * @property {"set_media_state"} [type]
+ * @property {"set_media_state"} type
  * @property {(string|null)} [id]
  * @property {boolean} audio_muted
  * @property {boolean} video_muted
  */
 /**
  * @typedef {Object} SubscribeAnswer
- * @property {"subscribe_answer"} [type]
+ * @property {"subscribe_answer"} type
  * @property {(string|null)} [id]
  * @property {number} revision
  * @property {string} sdp
  */
 /**
  * @typedef {Object} SubscribeOffer
- * @property {"subscribe_offer"} [type]
+ * @property {"subscribe_offer"} type
  * @property {number} revision
  * @property {string} sdp
  * @property {Array<TrackInfo>} tracks
  */
 /**
  * @typedef {Object} TimerChanged
- * @property {"timer_changed"} [type]
+ * @property {"timer_changed"} type
  * @property {(string|null)} [re]
  * @property {TimerInfo} timer
  * @property {number} server_time
  */
 /**
  * @typedef {Object} TimerControl
- * @property {"timer_control"} [type]
+ * @property {"timer_control"} type
  * @property {(string|null)} [id]
  * @property {string} action
  * @property {(number|null)} [seconds]
  */
 /**
  * @typedef {Object} TimerFollow
- * @property {"timer_follow"} [type]
+ * @property {"timer_follow"} type
  * @property {(string|null)} [id]
  * @property {boolean} follow
  */

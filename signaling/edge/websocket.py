@@ -32,6 +32,7 @@ DOMAIN_CLOSE = {
     ErrorCode.ROOM_FULL: protocol.CloseCode.ROOM_FULL,
     ErrorCode.SESSION_ENDED: protocol.CloseCode.SESSION_ENDED,
     ErrorCode.REMOVED: protocol.CloseCode.REMOVED,
+    ErrorCode.INTERNAL: protocol.CloseCode.INTERNAL_ERROR,
 }
 
 

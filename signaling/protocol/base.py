@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,12 +14,22 @@ RequestId = Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS)]
 """A client's request id, echoed as ``re`` in the reply or error."""
 
 
+def _type_is_required(schema: dict[str, Any]) -> None:
+    """Every message needs its ``type`` (the union's discriminator), although the
+    models give it a default so the server can build messages without naming it."""
+    if "type" in schema.get("properties", {}):
+        required = schema.setdefault("required", [])
+        if "type" not in required:
+            required.insert(0, "type")
+
+
 class Message(BaseModel):
     """A wire message: no unknown fields, immutable, finite numbers only (no
     ``Infinity``/``NaN``). Client messages are parsed in strict mode (booleans are
     booleans, numbers are numbers)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
+                              json_schema_extra=_type_is_required)
 
 
 class CloseCode(IntEnum):

@@ -154,9 +154,7 @@ class SessionWorker:
                 await self._heartbeat()
                 try:
                     await self._handle(item)
-                except Exception:
-                    logger.exception("session %s failed on %r", self.spec.session_id, item)
-                except BaseException as exc:  # e.g. a Rust panic in a library: not a stop
+                except BaseException as exc:  # incl. a Rust panic in a library: not a stop
                     if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
                         raise
                     logger.exception("session %s failed on %r", self.spec.session_id, item)
@@ -186,8 +184,12 @@ class SessionWorker:
             await self.router.close()
 
     async def _handle(self, item: InboxItem) -> None:
-        if isinstance(item, JoinRequest):
-            await self._join(item)
+        if isinstance(item, JoinRequest | AdminRequest):
+            try:
+                await (self._join(item) if isinstance(item, JoinRequest) else self._admin(item))
+            finally:  # never leave the asker waiting
+                if not item.result.done():
+                    item.result.set_exception(DomainError(ErrorCode.INTERNAL, "please retry"))
         elif isinstance(item, ClientRequest):
             if self.connections.get(item.participant_id) is item.connection:
                 await self._request(item)
@@ -206,8 +208,6 @@ class SessionWorker:
             for report in self.links.on_tick(self.connections, time.time()):
                 await self._apply(report)
             self._notify(self.spec.session_id)
-        elif isinstance(item, AdminRequest):
-            await self._admin(item)
         elif isinstance(item, (TransportFailed, TransportConnected)):
             connected = isinstance(item, TransportConnected)
             await self._apply(cmd.SetMediaConnected(ParticipantId(item.participant_id),
