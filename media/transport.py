@@ -87,7 +87,6 @@ def check_publish_offer(sdp: str) -> list[str]:
     kinds = [m.kind for m in description.media if m.kind in ("audio", "video")]
     if not kinds:
         raise MediaError("invalid_sdp", "the offer has no audio or video section")
-    check_transport_parameters(description)
     if kinds.count("audio") > 1 or kinds.count("video") > 1:
         raise MediaError("invalid_sdp", "publish at most one audio and one video track")
     for media in description.media:
@@ -100,6 +99,7 @@ def check_publish_offer(sdp: str) -> list[str]:
                 f"this session sends {media.kind} as {REQUIRED_CODEC[media.kind].upper()}"
                 f"; your browser offered only {sorted(names) or 'nothing'}",
             )
+    check_transport_parameters(description)
     return kinds
 
 

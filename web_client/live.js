@@ -227,8 +227,8 @@ class Dashboard {
     if (!response) return;
     const entries = /** @type {Array<AuditEntry>} */ (await response.json()).reverse();
     byId('admin-actions').replaceChildren(...entries.map((e) => el('li', {
-      text: `${new Date(e.at).toLocaleTimeString()} · ${e.admin} · ${e.action.replaceAll('_', ' ')} · ${e.session_id}`
-        + `${e.display_name ? ` · ${e.display_name}` : ''}${e.reason ? ` · “${e.reason}”` : ''}`,
+      text: [new Date(e.at).toLocaleTimeString(), e.admin, e.action.replaceAll('_', ' '), e.session_id,
+        e.display_name ?? '', e.reason ? `“${e.reason}”` : ''].filter(Boolean).join(' · '),
     })));
   }
 }
