@@ -71,6 +71,14 @@ class LiveServer:
         result: dict[str, str] = r.json()
         return result
 
+    def stop(self) -> None:
+        """Terminates the process (kills it if it does not stop within 10 s)."""
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
     def ws_url(self, session_id: str) -> str:
         return f"{self.ws_base}/ws/sessions/{session_id}"
 
@@ -109,8 +117,4 @@ def start_server(extra_env: dict[str, str] | None = None, port: int | None = Non
 def live_server() -> Iterator[LiveServer]:
     server = start_server()
     yield server
-    server.process.terminate()
-    try:
-        server.process.wait(10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    server.stop()

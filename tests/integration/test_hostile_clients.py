@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -23,11 +22,7 @@ from tests.conftest import LiveServer, start_server
 def server() -> Iterator[LiveServer]:
     live = start_server({"MENTOR_ROOMS_REQUEST_HEADER_TIMEOUT_SECONDS": "1"})
     yield live
-    live.process.terminate()
-    try:
-        live.process.wait(10)
-    except subprocess.TimeoutExpired:
-        live.process.kill()
+    live.stop()
 
 
 def joined(server: LiveServer, sid: str, token: str, name: str) -> ClientConnection:
