@@ -42,7 +42,8 @@ class AssembledFrame:
 
 @dataclass(slots=True)
 class _Pending:
-    first_seen: float
+    last_seen: float
+    """When its latest packet arrived: a frame paced over the link keeps arriving."""
     parts: dict[int, bytes] = field(default_factory=dict)
     start_seq: int | None = None
     end_seq: int | None = None
@@ -136,7 +137,8 @@ class FrameAssembler:
             return self._release(now)
         pending = self._pending.get(timestamp)
         if pending is None:
-            pending = self._pending[timestamp] = _Pending(first_seen=now)
+            pending = self._pending[timestamp] = _Pending(last_seen=now)
+        pending.last_seen = now
         pending.parts[ext] = data
         if payload_head & VP8_START_BIT and not payload_head & VP8_PARTITION_MASK:
             pending.start_seq = ext
@@ -201,10 +203,12 @@ class FrameAssembler:
                 self._padding.clear()
 
     def _expired(self, ts: int, oldest: _Pending, now: float) -> bool:
-        """An incomplete frame expires after ``gap_timeout`` of wall-clock time since
-        its first packet, or once a frame ``gap_timeout`` of media time newer has
-        started (packets read in a burst after the process was descheduled)."""
-        if now - oldest.first_seen > self.gap_timeout:
+        """An incomplete frame expires once none of its packets came for
+        ``gap_timeout`` of wall-clock time (a large keyframe paced over a slow link
+        keeps arriving and is never given up), or once a frame ``gap_timeout`` of media
+        time newer has started (packets read in a burst after the process was
+        descheduled)."""
+        if now - oldest.last_seen > self.gap_timeout:
             return True
         horizon = int(self.gap_timeout * VIDEO_CLOCK)
         return any(

@@ -29,6 +29,9 @@ AUDIO_CLOCK = 48_000
 KEYFRAME_REQUEST_INTERVAL = 0.35
 """Seconds between two keyframe requests sent upstream for one publisher (Chrome
 ignores a PLI that comes less than 300 ms after the previous one)."""
+KEYFRAME_RETRY_SECONDS = 0.7
+"""An unanswered keyframe request is repeated after this long (the request or the
+keyframe was lost); while one is outstanding, further needs share it."""
 DEFAULT_VIDEO_QUEUE = 30
 DEFAULT_AUDIO_QUEUE = 50
 
@@ -78,6 +81,8 @@ class Publisher:
         self._last_request = -1e9
         self._request_task: asyncio.Future[None] | None = None
         self._deferred: asyncio.TimerHandle | None = None
+        self._outstanding = False
+        """A request was sent and no keyframe has arrived since."""
         self._closed = False
 
     def on_frame(self, frame: AssembledFrame) -> None:
@@ -88,21 +93,28 @@ class Publisher:
         self.bytes_in += len(frame.data)
         if self.frames_in == 1:
             self._on_first_frame(self)
+        if frame.keyframe:  # answers every need so far: nothing more to ask
+            self._outstanding = False
+            if self._deferred is not None:
+                self._deferred.cancel()
+                self._deferred = None
         for subscriber in self.subscribers:
             subscriber.push(frame)
 
     def request_keyframe(self) -> None:
-        """Asks the publisher's sender for a keyframe, at most every 0.3 s.
+        """Asks the publisher's sender for a keyframe: one request per need.
 
-        A request inside the interval is not lost: one deferred request is sent
-        when the interval ends.
+        Needs that come while a request is outstanding (sent, no keyframe since) share
+        it, and it is repeated only after :data:`KEYFRAME_RETRY_SECONDS`; otherwise
+        requests are at least :data:`KEYFRAME_REQUEST_INTERVAL` apart (a need inside
+        the interval is deferred, not lost). A keyframe cancels a deferred request.
         """
-        if self.kind != "video" or self._closed:
+        if self.kind != "video" or self._closed or self._deferred is not None:
             return
-        wait = self._last_request + KEYFRAME_REQUEST_INTERVAL - time.monotonic()
+        pause = KEYFRAME_RETRY_SECONDS if self._outstanding else KEYFRAME_REQUEST_INTERVAL
+        wait = self._last_request + pause - time.monotonic()
         if wait > 0:
-            if self._deferred is None:
-                self._deferred = asyncio.get_running_loop().call_later(wait, self._send_now)
+            self._deferred = asyncio.get_running_loop().call_later(wait, self._send_now)
             return
         self._send_now()
 
@@ -111,6 +123,7 @@ class Publisher:
         if self._closed:
             return
         self._last_request = time.monotonic()
+        self._outstanding = True
         self.keyframe_requests_sent += 1
         if self._request_task is None or self._request_task.done():
             self._request_task = asyncio.ensure_future(self._send_keyframe_request())

@@ -114,3 +114,18 @@ def test_padding_packets_fill_sequence_numbers_without_making_frames() -> None:
     add(a, 1, 0, start=True, marker=True, data=KEY, now=0)
     assert add(a, 2, 0, start=False, marker=False, data=b"", now=0.01) == ([], False)
     assert add(a, 3, 3000, start=True, marker=True, data=DELTA, now=0.033) == ([DELTA], False)
+
+
+def test_a_keyframe_paced_over_a_second_is_delivered_whole() -> None:
+    for spread in (0.3, 1.0):  # a 30 KB keyframe at 300 kbit/s takes ~800 ms
+        a = FrameAssembler(is_video=True, gap_timeout=0.1)
+        parts = [KEY] + [bytes([n]) * 1000 for n in range(1, 30)]
+        released: list[bytes] = []
+        for n, part in enumerate(parts):
+            frames, pli = add(a, 100 + n, 9000, start=n == 0, marker=n == len(parts) - 1,
+                              data=part, now=n * spread / len(parts))
+            released += frames
+            assert not pli
+        assert released == [b"".join(parts)]
+        frames, pli = add(a, 130, 12000, start=True, marker=True, data=DELTA, now=spread + 0.03)
+        assert frames == [DELTA] and not pli

@@ -38,6 +38,7 @@ async def test_a_subscriber_waiting_for_a_keyframe_keeps_asking_for_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(forwarder, "KEYFRAME_REQUEST_INTERVAL", 0.05)
+    monkeypatch.setattr(forwarder, "KEYFRAME_RETRY_SECONDS", 0.05)
     upstream = Upstream()
     publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
     subscriber = Subscriber("video")
@@ -88,3 +89,48 @@ async def test_timestamps_continue_forward_when_a_subscriber_switches_publisher(
     assert [f.data for f in out] == [b"\x00a", b"\x01b", b"\x00c"]
     assert out[0].pts < out[1].pts < out[2].pts
     subscriber.stop()
+
+
+async def test_one_loss_makes_exactly_one_keyframe_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forwarder, "KEYFRAME_REQUEST_INTERVAL", 0.02)
+    upstream = Upstream()
+    publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
+    for loss in range(20):
+        # the assembler and two waiting subscribers all ask, within a few ms
+        for _ in range(3):
+            publisher.request_keyframe()
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.03)  # the keyframe comes back
+        publisher.on_frame(AssembledFrame(b"\x00key", loss * 9000, True))
+        await asyncio.sleep(0.03)  # more than the interval: the next loss is a new need
+    await asyncio.sleep(0.05)
+    assert upstream.plis == publisher.keyframe_requests_sent == 20
+
+
+async def test_joins_share_an_outstanding_request_and_a_keyframe_cancels_a_deferred_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forwarder, "KEYFRAME_REQUEST_INTERVAL", 0.05)
+    upstream = Upstream()
+    publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
+    subscribers = [Subscriber("video") for _ in range(5)]
+    tasks = []
+    for subscriber in subscribers:  # five late joiners within 10 ms
+        subscriber.attach(publisher)
+        tasks.append(await started(subscriber))
+        await asyncio.sleep(0.002)
+    await asyncio.sleep(0.02)
+    assert upstream.plis == 1
+    publisher.on_frame(KEY)
+    late = Subscriber("video")  # inside the interval: deferred...
+    late.attach(publisher)
+    tasks.append(await started(late))
+    publisher.on_frame(AssembledFrame(b"\x00key2", 3000, True))  # ...and answered
+    await asyncio.sleep(0.1)
+    assert upstream.plis == 1
+    for subscriber in [*subscribers, late]:
+        subscriber.stop()
+    for task in tasks:
+        task.cancel()
