@@ -1,0 +1,114 @@
+"""Per-subscriber RTP header rewriting for packet-level forwarding (issue 15).
+
+An SFU forwards each RTP packet as it arrives and rewrites, per subscriber, the
+sequence number and timestamp with per-stream offsets: a gap upstream stays a gap
+downstream (the subscriber's loss concealment, NACKs and statistics see it), and the
+numbering continues forward across a publisher switch or a restart after an overflow
+(the subscriber's decoder sees one stream). A video subscriber may only (re)start on
+the first packet of a keyframe, read from the VP8 payload descriptor (RFC 7741) and
+payload header, never by reassembling frames.
+
+Pure: no I/O, no clock; the relay's packet path feeds it headers and payloads.
+"""
+
+from __future__ import annotations
+
+from media.assembler import SequenceUnwrapper
+
+VIDEO_FRAME_TICKS = 90_000 // 30
+"""The timestamp step put between two sources (one frame at 30 fps)."""
+AUDIO_FRAME_TICKS = 960
+"""20 ms of 48 kHz Opus."""
+
+
+def vp8_keyframe_start(payload: bytes) -> bool:
+    """True if this RTP payload is the first packet of a VP8 keyframe: the descriptor's
+    S bit set with partition index 0, and the payload header's P bit clear.
+
+    Args:
+        payload: The RTP payload, starting with the VP8 payload descriptor.
+    """
+    if not payload:
+        return False
+    first = payload[0]
+    if not first & 0x10 or first & 0x07:  # not the start of partition 0
+        return False
+    i = 1
+    if first & 0x80:  # X: extension byte follows
+        if len(payload) < 2:
+            return False
+        ext = payload[1]
+        i = 2
+        if ext & 0x80:  # I: picture id, 7 or 15 bits
+            if len(payload) <= i:
+                return False
+            i += 2 if payload[i] & 0x80 else 1
+        if ext & 0x40:  # L: TL0PICIDX
+            i += 1
+        if ext & 0x30:  # T or K: TID/Y/KEYIDX
+            i += 1
+    return len(payload) > i and not payload[i] & 0x01
+
+
+class StreamRewriter:
+    """Maps one subscriber's incoming packets (from whichever publisher it follows) to
+    the sequence numbers and timestamps of the one stream it sends.
+
+    Args:
+        kind: ``"audio"`` or ``"video"``.
+        first_sequence: The first sequence number to send (random in a real sender).
+        first_timestamp: The first timestamp to send.
+    """
+
+    def __init__(self, kind: str, first_sequence: int = 0, first_timestamp: int = 0) -> None:
+        self.kind = kind
+        self._step = VIDEO_FRAME_TICKS if kind == "video" else AUDIO_FRAME_TICKS
+        self._unwrapper = SequenceUnwrapper()
+        self._waiting = True
+        self._seq_offset = 0
+        self._ts_offset = 0
+        self._start_ext = 0
+        self._next_seq = first_sequence  # 64-bit, output space
+        self._last_ts = (first_timestamp - self._step) & 0xFFFFFFFF
+        self.gaps_forwarded = 0
+        """Upstream gaps passed on (packets missing between two forwarded ones)."""
+        self._highest_out: int | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """True until the next start point (a keyframe's first packet, for video)."""
+        return self._waiting
+
+    def restart(self) -> None:
+        """The same source, but forwarding must resume at a start point (after this
+        subscriber's queue overflowed, or video was switched off and on)."""
+        self._waiting = True
+
+    def switch(self) -> None:
+        """Another source follows (another publisher, or a new stream of the same):
+        its numbering is unrelated to the previous one's."""
+        self._unwrapper = SequenceUnwrapper()
+        self._waiting = True
+
+    def rewrite(self, sequence_number: int, timestamp: int,
+                payload: bytes) -> tuple[int, int] | None:
+        """The (sequence number, timestamp) to send this packet with, or ``None`` if it
+        must not be forwarded (before a start point, or too old)."""
+        ext = self._unwrapper.unwrap(sequence_number)
+        if self._waiting:
+            if self.kind == "video" and not vp8_keyframe_start(payload):
+                return None
+            self._waiting = False
+            self._start_ext = ext
+            self._seq_offset = self._next_seq - ext
+            self._ts_offset = (self._last_ts + self._step - timestamp) & 0xFFFFFFFF
+        elif ext < self._start_ext:
+            return None  # from before the start point (a late retransmission)
+        out = ext + self._seq_offset
+        if self._highest_out is not None and out > self._highest_out + 1:
+            self.gaps_forwarded += out - self._highest_out - 1
+        if self._highest_out is None or out > self._highest_out:
+            self._highest_out = out
+            self._next_seq = out + 1
+            self._last_ts = (timestamp + self._ts_offset) & 0xFFFFFFFF
+        return out & 0xFFFF, (timestamp + self._ts_offset) & 0xFFFFFFFF
