@@ -10,6 +10,15 @@ pyproject.toml); ``tests/unit/test_aiortc_internals.py`` fails if they change:
   and statistics; it calls ``buffer.add(packet)`` with ``packet._data`` set to the
   depayloaded payload and forwards a frame to the decoder only if one is returned
   (we return none, so the idle decoder thread just waits).
+  On the packet path the buffer hands each packet on as it arrives instead
+  (``packet.payload`` is the raw RTP payload, VP8 descriptor included).
+* ``RTCRtpSender._run_rtp(codec)``: looked up on the instance when ``send`` starts;
+  on the packet path :func:`install_packet_sender` replaces it with a loop that sends
+  the subscriber's rewritten packets as they are (no packetizing), keeping what the
+  stock loop keeps for retransmissions and sender reports: ``__rtp_history``,
+  ``__ntp_timestamp``, ``__rtp_timestamp``, ``__octet_count``, ``__packet_count``,
+  and setting ``__rtp_started`` / ``__rtp_exited``; ``__mid`` and
+  ``__rtp_header_extensions_map`` are read from the sender.
 * ``RTCRtpReceiver._send_rtcp_pli(media_ssrc)``: sends a keyframe request upstream.
 * ``RTCRtpSender._send_keyframe``: looked up on the instance when a subscriber's
   PLI/FIR arrives; we re-point it to the publisher's throttled keyframe request
@@ -25,17 +34,22 @@ pyproject.toml); ``tests/unit/test_aiortc_internals.py`` fails if they change:
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aioice.ice
-from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc import RTCRtpReceiver, RTCRtpSender, clock, rtcrtpsender
+from aiortc.mediastreams import MediaStreamError
+from aiortc.rtp import RtpPacket
 
 from media.assembler import DEFAULT_GAP_TIMEOUT, AssembledFrame, FrameAssembler
 from media.events import StreamCounters
+from media.forwarder import RtpOut
 
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
+_SENDER = "_RTCRtpSender__"
 _STREAMS_ATTR = "_RTCRtpReceiver__remote_streams"
 _RTX_ATTR = "_RTCRtpReceiver__rtx_ssrc"
 _ORIGINAL_GET_HOST_ADDRESSES = aioice.ice.get_host_addresses
@@ -58,6 +72,9 @@ class PassthroughBuffer:
         self.ssrc: int | None = None
         self.on_frame: Callable[[AssembledFrame], None] = lambda frame: None
         self.on_keyframe_needed: Callable[[], None] = lambda: None
+        self.on_packet: Callable[[int, int, bool, bytes, tuple[bool, int] | None], None] | None
+        self.on_packet = None
+        """Set: the packet path (each packet handed on as it arrives, no assembly)."""
 
     @property
     def capacity(self) -> int:
@@ -68,6 +85,10 @@ class PassthroughBuffer:
         """Called by the receiver for each media packet; returns ``(pli, frame)``."""
         self.ssrc = packet.ssrc
         payload: bytes = packet.payload
+        if self.on_packet is not None:
+            self.on_packet(packet.sequence_number, packet.timestamp, bool(packet.marker),
+                           payload, packet.extensions.audio_level)
+            return False, None
         frames, want_keyframe = self.assembler.add(
             sequence_number=packet.sequence_number,
             timestamp=packet.timestamp,
@@ -115,6 +136,54 @@ def receiver_streams(receiver: RTCRtpReceiver, clock_rate: int) -> list[StreamCo
         for ssrc, stream in getattr(receiver, _STREAMS_ATTR, {}).items()
         if ssrc not in rtx
     ]
+
+
+def install_packet_sender(sender: RTCRtpSender,
+                          next_packet: Callable[[], Awaitable[RtpOut]]) -> None:
+    """Makes ``sender`` send the packets ``next_packet`` returns, as they are (their
+    numbers already rewritten), instead of packetizing frames of its track. Must be
+    called before the sender starts (before ``send``).
+
+    Raises:
+        RuntimeError: If aiortc no longer has the expected attributes.
+    """
+    missing = [name for name in ("rtp_history", "rtp_header_extensions_map",
+                                 "rtp_started", "rtp_exited", "mid", "packet_count")
+               if not hasattr(sender, _SENDER + name)]
+    if missing or not hasattr(sender, "_run_rtp"):
+        raise RuntimeError(f"aiortc internals changed: RTCRtpSender lacks {missing}")
+
+    async def run_rtp(codec: Any) -> None:
+        history: dict[int, RtpPacket] = getattr(sender, _SENDER + "rtp_history")
+        extensions_map = getattr(sender, _SENDER + "rtp_header_extensions_map")
+        getattr(sender, _SENDER + "rtp_started").set()
+        history_size: int = vars(rtcrtpsender)["RTP_HISTORY_SIZE"]
+        octets = packets = 0
+        try:
+            while True:
+                out = await next_packet()
+                packet = RtpPacket(payload_type=codec.payloadType,
+                                   sequence_number=out.sequence_number,
+                                   timestamp=out.timestamp, marker=int(out.marker))
+                packet.ssrc = sender._ssrc
+                packet.payload = out.payload
+                packet.extensions.abs_send_time = (clock.current_ntp_time() >> 14) & 0xFFFFFF
+                packet.extensions.mid = getattr(sender, _SENDER + "mid")
+                packet.extensions.audio_level = out.audio_level
+                history[out.sequence_number % history_size] = packet
+                await sender.transport._send_rtp(packet.serialize(extensions_map))
+                octets += len(out.payload)
+                packets += 1
+                setattr(sender, _SENDER + "ntp_timestamp", clock.current_ntp_time())
+                setattr(sender, _SENDER + "rtp_timestamp", out.timestamp)
+                setattr(sender, _SENDER + "octet_count", octets)
+                setattr(sender, _SENDER + "packet_count", packets)
+        except (asyncio.CancelledError, ConnectionError, MediaStreamError):
+            pass
+        finally:
+            getattr(sender, _SENDER + "rtp_exited").set()
+
+    sender._run_rtp = run_rtp  # type: ignore[method-assign]
 
 
 def route_keyframe_requests(sender: RTCRtpSender, callback: Callable[[], None]) -> None:

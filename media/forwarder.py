@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from fractions import Fraction
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from media.assembler import AssembledFrame
+from media.rtp_rewriter import StreamRewriter, vp8_keyframe_start
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,10 @@ KEYFRAME_RETRY_SECONDS = 0.7
 """An unanswered keyframe request is repeated after this long (the request or the
 keyframe was lost); while one is outstanding, further needs share it."""
 DEFAULT_VIDEO_QUEUE = 30
+VIDEO_PACKET_QUEUE = 512
+AUDIO_PACKET_QUEUE = 100
+"""Packets a subscriber may lag behind on the packet path before it drops to the next
+keyframe (video) or drops its oldest packet (audio)."""
 DEFAULT_AUDIO_QUEUE = 50
 
 
@@ -51,6 +57,30 @@ class EncodedFrame:
 
     def __bytes__(self) -> bytes:
         return self.data
+
+
+@dataclass(frozen=True, slots=True)
+class RtpIn:
+    """One packet as the relay received it (after SRTP and RTX unwrapping): what a
+    subscriber needs to forward it. ``keyframe_start`` is read once per packet."""
+
+    sequence_number: int
+    timestamp: int
+    marker: bool
+    payload: bytes
+    audio_level: tuple[bool, int] | None
+    keyframe_start: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RtpOut:
+    """One packet to send to one subscriber, its numbers rewritten."""
+
+    sequence_number: int
+    timestamp: int
+    marker: bool
+    payload: bytes
+    audio_level: tuple[bool, int] | None
 
 
 class Publisher:
@@ -94,12 +124,31 @@ class Publisher:
         if self.frames_in == 1:
             self._on_first_frame(self)
         if frame.keyframe:  # answers every need so far: nothing more to ask
-            self._outstanding = False
-            if self._deferred is not None:
-                self._deferred.cancel()
-                self._deferred = None
+            self._keyframe_arrived()
         for subscriber in self.subscribers:
             subscriber.push(frame)
+
+    def on_packet(self, sequence_number: int, timestamp: int, marker: bool, payload: bytes,
+                  audio_level: tuple[bool, int] | None) -> None:
+        """Fans one RTP packet out to every subscriber as it arrives (packet path)."""
+        if self._closed:
+            return
+        if self.bytes_in == 0 and payload:
+            self._on_first_frame(self)
+        self.bytes_in += len(payload)
+        self.frames_in += marker
+        start = self.kind == "video" and vp8_keyframe_start(payload)
+        if start:
+            self._keyframe_arrived()
+        packet = RtpIn(sequence_number, timestamp, marker, payload, audio_level, start)
+        for subscriber in self.subscribers:
+            subscriber.push_packet(packet)
+
+    def _keyframe_arrived(self) -> None:
+        self._outstanding = False
+        if self._deferred is not None:
+            self._deferred.cancel()
+            self._deferred = None
 
     def request_keyframe(self) -> None:
         """Asks the publisher's sender for a keyframe: one request per need.
@@ -174,6 +223,9 @@ class Subscriber(MediaStreamTrack):
         self.frames_skipped = 0
         self.bytes_out = 0
         self._enabled = True
+        self.rewriter = StreamRewriter(kind, random.getrandbits(16), random.getrandbits(32))
+        self._packets: asyncio.Queue[RtpOut | None] = asyncio.Queue(
+            VIDEO_PACKET_QUEUE if kind == "video" else AUDIO_PACKET_QUEUE)
 
     @property
     def enabled(self) -> bool:
@@ -187,6 +239,7 @@ class Subscriber(MediaStreamTrack):
         self._enabled = value
         if value:
             self._waiting_for_keyframe = self.kind == "video"
+            self.rewriter.restart()
             if self.publisher is not None and not self._paused:
                 self.publisher.request_keyframe()
 
@@ -198,6 +251,7 @@ class Subscriber(MediaStreamTrack):
             self.publisher.subscribers.discard(self)
         self.publisher = publisher
         self._ts_offset = None
+        self.rewriter.switch()
         self._waiting_for_keyframe = self.kind == "video"
         if publisher is not None:
             publisher.subscribers.add(self)
@@ -232,6 +286,53 @@ class Subscriber(MediaStreamTrack):
             self._queue.put_nowait(encoded)
         except asyncio.QueueFull:
             self._overflow(encoded)
+
+    def push_packet(self, packet: RtpIn) -> None:
+        """Rewrites and queues one packet for sending (packet path); never blocks."""
+        if self._paused:
+            return
+        if not self._enabled:
+            self.frames_skipped += packet.marker
+            return
+        numbers = self.rewriter.rewrite(packet.sequence_number, packet.timestamp,
+                                        packet.keyframe_start)
+        if numbers is None:
+            if self.rewriter.waiting and self.publisher is not None:
+                self.publisher.request_keyframe()  # one request per need (coalesced)
+            return
+        out = RtpOut(numbers[0], numbers[1], packet.marker, packet.payload,
+                     packet.audio_level)
+        try:
+            self._packets.put_nowait(out)
+        except asyncio.QueueFull:
+            self.frames_dropped += 1
+            if self.kind == "video":
+                while not self._packets.empty():
+                    self._packets.get_nowait()
+                self.rewriter.restart()
+                if self.publisher is not None:
+                    self.publisher.request_keyframe()
+            else:
+                self._packets.get_nowait()
+                self._packets.put_nowait(out)
+
+    async def next_packet(self) -> RtpOut:
+        """The next packet to send (called by the packet sender loop); the first call
+        resumes the subscriber and asks for a keyframe.
+
+        Raises:
+            MediaStreamError: Once the subscriber is stopped.
+        """
+        if self._paused:
+            self._paused = False
+            if self.publisher is not None:
+                self.publisher.request_keyframe()
+        packet = await self._packets.get()
+        if packet is None:
+            raise MediaStreamError
+        self.frames_out += packet.marker
+        self.bytes_out += len(packet.payload)
+        return packet
 
     def _overflow(self, encoded: EncodedFrame) -> None:
         if self.kind == "video":
@@ -269,4 +370,7 @@ class Subscriber(MediaStreamTrack):
             while not self._queue.empty():
                 self._queue.get_nowait()
             self._queue.put_nowait(None)
+            while not self._packets.empty():
+                self._packets.get_nowait()
+            self._packets.put_nowait(None)
         super().stop()

@@ -32,12 +32,16 @@ class RelayConfig:
             used.
         host_addresses: Addresses to gather host candidates on (``None``: every
             interface but loopback, aioice's default).
-        gap_timeout: Seconds before an incomplete video frame is given up.
+        gap_timeout: Seconds before an incomplete video frame is given up (frame path).
+        packet_forwarding: Forward RTP packets as they arrive, their numbers
+            rewritten per subscriber (``False``: assemble frames and let aiortc's
+            sender packetize them again, the earlier path).
     """
 
     ice_servers: tuple[IceServer, ...] = ()
     host_addresses: tuple[str, ...] | None = None
     gap_timeout: float = DEFAULT_GAP_TIMEOUT
+    packet_forwarding: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -66,4 +70,5 @@ class MediaRelay:
 
     def create_router(self, emit: Callable[[MediaEvent], None]) -> SessionRouter:
         """Returns a new router for one session; events go to ``emit``."""
-        return SessionRouter(self._configuration, emit, self.config.gap_timeout)
+        return SessionRouter(self._configuration, emit, self.config.gap_timeout,
+                             packets=self.config.packet_forwarding)

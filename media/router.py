@@ -34,6 +34,7 @@ class SessionRouter:
         configuration: ICE configuration for every peer connection.
         emit: Pushes :data:`MediaEvent` values to the session worker; must not block.
         gap_timeout: Seconds before an incomplete video frame is given up.
+        packets: The packet path (see :class:`media.relay.RelayConfig`).
     """
 
     def __init__(
@@ -41,10 +42,12 @@ class SessionRouter:
         configuration: RTCConfiguration,
         emit: Callable[[MediaEvent], None],
         gap_timeout: float,
+        packets: bool = False,
     ) -> None:
         self._configuration = configuration
         self._emit = emit
         self._gap_timeout = gap_timeout
+        self._packets = packets
         self._members: dict[str, _Member] = {}
         self._closed = False
 
@@ -53,7 +56,8 @@ class SessionRouter:
         if participant_id in self._members or self._closed:
             return
         member = _Member(
-            SubscribeTransport(participant_id, self._configuration, self._emit), publishes
+            SubscribeTransport(participant_id, self._configuration, self._emit,
+                               packets=self._packets), publishes
         )
         self._members[participant_id] = member
         self._subscribe_to_others(participant_id, member)
@@ -85,6 +89,7 @@ class SessionRouter:
             on_first_frame=lambda p: self._emit(MediaFlowing(p.participant_id, p.kind)),
             emit=self._emit,
             gap_timeout=self._gap_timeout,
+            packets=self._packets,
         )
         member.publish = transport
         try:
@@ -156,7 +161,8 @@ class SessionRouter:
             return
         old = member.subscribe
         member.subscribe = SubscribeTransport(
-            participant_id, self._configuration, self._emit, first_revision=old.revision
+            participant_id, self._configuration, self._emit, first_revision=old.revision,
+            packets=self._packets,
         )
         member.subscribe.set_video_enabled(old.video_enabled)
         await old.close()

@@ -91,12 +91,19 @@ class StreamRewriter:
         self._waiting = True
 
     def rewrite(self, sequence_number: int, timestamp: int,
-                payload: bytes) -> tuple[int, int] | None:
+                keyframe_start: bool) -> tuple[int, int] | None:
         """The (sequence number, timestamp) to send this packet with, or ``None`` if it
-        must not be forwarded (before a start point, or too old)."""
+        must not be forwarded (before a start point, or from before it).
+
+        Args:
+            sequence_number: The packet's upstream sequence number.
+            timestamp: Its upstream timestamp.
+            keyframe_start: :func:`vp8_keyframe_start` of its payload (read once per
+                packet by the publisher; ignored for audio).
+        """
         ext = self._unwrapper.unwrap(sequence_number)
         if self._waiting:
-            if self.kind == "video" and not vp8_keyframe_start(payload):
+            if self.kind == "video" and not keyframe_start:
                 return None
             self._waiting = False
             self._start_ext = ext

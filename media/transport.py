@@ -124,6 +124,7 @@ class PublishTransport:
         on_publisher: Called with each new :class:`Publisher` (before media flows).
         emit: Pushes media events to the session worker.
         gap_timeout: See :class:`media.assembler.FrameAssembler`.
+        packets: Hand packets on as they arrive (the packet path).
     """
 
     def __init__(
@@ -134,6 +135,7 @@ class PublishTransport:
         on_first_frame: Callable[[Publisher], None],
         emit: Callable[[MediaEvent], None],
         gap_timeout: float,
+        packets: bool = False,
     ) -> None:
         self.participant_id = participant_id
         self.publishers: list[Publisher] = []
@@ -142,6 +144,7 @@ class PublishTransport:
         self._on_first_frame = on_first_frame
         self._emit = emit
         self._gap_timeout = gap_timeout
+        self._packets = packets
         self._closed = False
         self.pc.on("track", self._on_track)
         self.pc.on("connectionstatechange", self._on_state)
@@ -161,6 +164,8 @@ class PublishTransport:
             )
             buffer.on_frame = publisher.on_frame
             buffer.on_keyframe_needed = publisher.request_keyframe
+            if self._packets:
+                buffer.on_packet = publisher.on_packet
             self.publishers.append(publisher)
             self._on_publisher(publisher)
 
@@ -223,8 +228,10 @@ class SubscribeTransport:
         configuration: RTCConfiguration,
         emit: Callable[[MediaEvent], None],
         first_revision: int = 0,
+        packets: bool = False,
     ) -> None:
         self.participant_id = participant_id
+        self._packets = packets
         self.pc = RTCPeerConnection(configuration)
         self.slots: list[_Slot] = []
         self.revision = first_revision
@@ -264,6 +271,9 @@ class SubscribeTransport:
                     s.publisher.request_keyframe()
 
             aiortc_internals.route_keyframe_requests(transceiver.sender, on_keyframe_request)
+            if self._packets:
+                aiortc_internals.install_packet_sender(transceiver.sender,
+                                                       subscriber.next_packet)
             free = _Slot(transceiver, subscriber)
             self.slots.append(free)
         free.subscriber.attach(publisher)

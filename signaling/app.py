@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 if settings.media_host_addresses is not None
                 else None,
                 gap_timeout=settings.gap_timeout_ms / 1000,
+                packet_forwarding=settings.packet_forwarding,
             )
         )
         ice = [
