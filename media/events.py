@@ -82,12 +82,15 @@ class LinkCounters:
         up_bytes: Media payload bytes received from them.
         publishing: Whether they have a publish connection with tracks.
         down_bytes: Media payload bytes forwarded to them.
+        down_gaps: Packets lost upstream that were forwarded to them as gaps (their
+            browser counts them as lost, but not on their link).
     """
 
     up_streams: tuple[StreamCounters, ...] = ()
     up_bytes: int = 0
     publishing: bool = False
     down_bytes: int = 0
+    down_gaps: int = 0
 
     @property
     def up_packets(self) -> int:

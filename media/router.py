@@ -140,12 +140,17 @@ class SessionRouter:
             up_bytes=sum(p.bytes_in for p in member.publishers),
             publishing=bool(member.publishers),
             down_bytes=member.subscribe.bytes_out(),
+            down_gaps=member.subscribe.gaps_forwarded(),
         )
 
-    def bytes_sent_to(self, participant_id: str) -> int | None:
-        """Media payload bytes forwarded to a participant so far (``None``: unknown)."""
+    def downlink_counters(self, participant_id: str) -> LinkCounters | None:
+        """What was forwarded to a participant so far: bytes, and upstream gaps passed
+        on (``None``: unknown participant). Cheap: read on every client report."""
         member = self._members.get(participant_id)
-        return None if member is None else member.subscribe.bytes_out()
+        if member is None:
+            return None
+        return LinkCounters(down_bytes=member.subscribe.bytes_out(),
+                            down_gaps=member.subscribe.gaps_forwarded())
 
     def set_receive_video(self, participant_id: str, enabled: bool) -> None:
         """Forwards video to a participant, or stops (their audio continues)."""

@@ -301,6 +301,10 @@ class SubscribeTransport:
         """Media payload bytes sent to this participant so far."""
         return sum(slot.subscriber.bytes_out for slot in self.slots)
 
+    def gaps_forwarded(self) -> int:
+        """Packets lost upstream and passed on to this participant as gaps."""
+        return sum(slot.subscriber.rewriter.gaps_forwarded for slot in self.slots)
+
     def tracks(self) -> tuple[TrackSlot, ...]:
         """What each negotiated mid currently carries."""
         out: list[TrackSlot] = []

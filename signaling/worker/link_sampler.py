@@ -109,7 +109,10 @@ class LinkSampler:
         sent = counters.down_bytes - prev.counters.down_bytes  # < 0: a restarted connection
         if window < MIN_WINDOW or (sent <= 0 and report.packets_received == 0):
             return None
-        total = report.packets_received + report.packets_lost
+        # packets lost upstream reach the browser as gaps: not this link's loss
+        upstream = max(0, counters.down_gaps - prev.counters.down_gaps)
+        lost = max(0, report.packets_lost - upstream)
+        total = report.packets_received + lost
         # delivered vs expected over this and the previous window: the browser's
         # window and the relay's (between report arrivals) do not line up exactly
         here = (8 * report.bytes_received, report.window_ms, 8 * max(sent, 0), window * 1000)
@@ -119,7 +122,7 @@ class LinkSampler:
             a + b for a, b in zip(here, last, strict=True))
         return LinkSample(
             at=now,
-            loss=report.packets_lost / total if total else 0.0,
+            loss=lost / total if total else 0.0,
             jitter_ms=report.jitter_ms,
             rtt_ms=report.rtt_ms,
             delivered_kbps=delivered_bits / delivered_ms,
@@ -210,8 +213,7 @@ class LinkMonitor:
         self, pid: ParticipantId, report: protocol.QualityReport, now: float
     ) -> list[ReportLink]:
         """The downlink sample of one client report (empty if there is nothing to score)."""
-        sent = self.router.bytes_sent_to(pid)  # only this: a report comes every second
-        counters = None if sent is None else LinkCounters(down_bytes=sent)
+        counters = self.router.downlink_counters(pid)  # cheap: a report comes every second
         sample = None if counters is None else self.sampler.downlink(pid, report, counters, now)
         logger.debug("downlink %s %s %s", pid, report, sample)
         return [] if sample is None else [ReportLink(pid, LinkDirection.DOWNLINK, sample)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 from aiortc import RTCPeerConnection
@@ -179,3 +180,38 @@ def drop_packet(pc: RTCPeerConnection) -> dict[str, int | None]:
 
     transport._send_rtp = lossy  # type: ignore[method-assign]
     return state
+
+
+async def test_a_packet_lost_on_the_way_to_a_subscriber_is_retransmitted_by_the_relay() -> None:
+    """The subscriber NACKs a packet it missed; the relay answers from its own
+    history (as RTX), not by asking the publisher."""
+    h = Harness()
+    try:
+        await h.add_publisher("PA_pub", audio=False)
+        sub = h.add_subscriber("PA_a")
+        await eventually(
+            lambda: (p := sub.probe_for("PA_pub", "video")) is not None and p.frames > 30
+        )
+        receiver = next(r for r in sub.pc.getReceivers() if r.track.kind == "video")
+        original = receiver._handle_rtp_packet
+        dropped: list[int] = []
+        media_ssrc: list[int] = []
+
+        async def lossy(packet: Any, arrival_time_ms: int) -> None:
+            if not media_ssrc:
+                media_ssrc.append(packet.ssrc)
+            if not dropped and packet.ssrc == media_ssrc[0] and packet.payload:
+                dropped.append(packet.sequence_number)
+                return
+            await original(packet, arrival_time_ms)
+
+        member = h.router._members["PA_a"]  # the relay side of the test
+        sender = next(s.transceiver.sender for s in member.subscribe.slots
+                      if s.subscriber.kind == "video")
+        rtx_before = sender._RTCRtpSender__rtx_sequence_number  # type: ignore[attr-defined]
+        receiver._handle_rtp_packet = lossy  # type: ignore[method-assign]
+        await eventually(lambda: bool(dropped))
+        await eventually(  # the relay sent a retransmission on its RTX stream
+            lambda: sender._RTCRtpSender__rtx_sequence_number != rtx_before)  # type: ignore[attr-defined]
+    finally:
+        await h.close()

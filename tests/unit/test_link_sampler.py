@@ -103,3 +103,13 @@ def test_a_starting_receive_connection_is_not_judged_by_its_delivered_ratio() ->
     sampler.downlink("p", report(5, 0, 1_000), LinkCounters(down_bytes=0), 10.0)
     sample = sampler.downlink("p", report(5, 0, 1_000), LinkCounters(down_bytes=90_000), 11.0)
     assert sample is not None and sample.expected_kbps is None
+
+
+def test_loss_upstream_passed_on_as_gaps_is_not_the_downlinks_loss() -> None:
+    sampler = LinkSampler()
+    sampler.downlink("p", report(90, 0), LinkCounters(down_bytes=0, down_gaps=0), 10.0)
+    # the browser missed 10 packets: 8 never reached the relay (forwarded as gaps)
+    sample = sampler.downlink("p", report(90, 10), LinkCounters(down_bytes=10_000, down_gaps=8),
+                              11.0)
+    assert sample is not None
+    assert abs(sample.loss - 2 / 92) < 1e-9
