@@ -42,9 +42,10 @@ class BotSubscriber:
 class Harness:
     """Runs a router and answers its offers on behalf of bot subscribers."""
 
-    def __init__(self, gap_timeout: float = 0.1) -> None:
+    def __init__(self, gap_timeout: float = 0.1, packets: bool = True) -> None:
         self.relay = MediaRelay(RelayConfig(host_addresses=("127.0.0.1",),
-                                            gap_timeout=gap_timeout))
+                                            gap_timeout=gap_timeout,
+                                            packet_forwarding=packets))
         self.events: asyncio.Queue[MediaEvent] = asyncio.Queue()
         self.router: SessionRouter = self.relay.create_router(self.events.put_nowait)
         self.subscribers: dict[str, BotSubscriber] = {}
