@@ -50,6 +50,11 @@ from media.forwarder import RtpOut
 
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
 _SENDER = "_RTCRtpSender__"
+_MID, _NTP, _RTP_TS, _OCTETS, _PACKETS = (
+    _SENDER + name for name in ("mid", "ntp_timestamp", "rtp_timestamp", "octet_count",
+                                "packet_count"))
+"""The sender's private fields the packet loop reads or keeps, named once (not per
+packet)."""
 _STREAMS_ATTR = "_RTCRtpReceiver__remote_streams"
 _RTX_ATTR = "_RTCRtpReceiver__rtx_ssrc"
 _ORIGINAL_GET_HOST_ADDRESSES = aioice.ice.get_host_addresses
@@ -167,17 +172,18 @@ def install_packet_sender(sender: RTCRtpSender,
                                    timestamp=out.timestamp, marker=int(out.marker))
                 packet.ssrc = sender._ssrc
                 packet.payload = out.payload
-                packet.extensions.abs_send_time = (clock.current_ntp_time() >> 14) & 0xFFFFFF
-                packet.extensions.mid = getattr(sender, _SENDER + "mid")
+                ntp = clock.current_ntp_time()
+                packet.extensions.abs_send_time = (ntp >> 14) & 0xFFFFFF
+                packet.extensions.mid = getattr(sender, _MID)
                 packet.extensions.audio_level = out.audio_level
                 history[out.sequence_number % history_size] = packet
                 await sender.transport._send_rtp(packet.serialize(extensions_map))
                 octets += len(out.payload)
                 packets += 1
-                setattr(sender, _SENDER + "ntp_timestamp", clock.current_ntp_time())
-                setattr(sender, _SENDER + "rtp_timestamp", out.timestamp)
-                setattr(sender, _SENDER + "octet_count", octets)
-                setattr(sender, _SENDER + "packet_count", packets)
+                setattr(sender, _NTP, ntp)
+                setattr(sender, _RTP_TS, out.timestamp)
+                setattr(sender, _OCTETS, octets)
+                setattr(sender, _PACKETS, packets)
         except (asyncio.CancelledError, ConnectionError, MediaStreamError):
             pass
         finally:
