@@ -71,8 +71,10 @@ class StreamRewriter:
         self._next_seq = first_sequence  # 64-bit, output space
         self._last_ts = (first_timestamp - self._step) & 0xFFFFFFFF
         self.gaps_forwarded = 0
-        """Packets missing upstream that were passed on as gaps (less those a late
-        packet filled): loss the subscriber will see that is not its link's fault."""
+        """Packets missing upstream that were passed on as gaps: loss the subscriber
+        will see that is not its link's fault. Counted when the gap is forwarded and
+        never taken back when a late packet fills it, as a browser's loss deltas are
+        never negative (its cumulative loss falls, the delta clamps at 0)."""
         self._highest_out: int | None = None
 
     @property
@@ -119,6 +121,4 @@ class StreamRewriter:
             self._highest_out = out
             self._next_seq = out + 1
             self._last_ts = (timestamp + self._ts_offset) & 0xFFFFFFFF
-        elif self.gaps_forwarded > 0:
-            self.gaps_forwarded -= 1  # a late packet (a retransmission) filled a gap
         return out & 0xFFFF, (timestamp + self._ts_offset) & 0xFFFFFFFF

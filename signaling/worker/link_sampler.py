@@ -49,11 +49,12 @@ class LinkSampler:
         self._flowing: dict[str, dict[int, bool]] = {}
         self._last_window: dict[str, tuple[float, float, float, float]] = {}
         self._warm: dict[str, int] = {}
+        self._gap_credit: dict[str, int] = {}
 
     def forget(self, participant_id: str) -> None:
         """Drops a participant's readings (they left)."""
         for table in (self._up, self._down, self._reports, self._flowing, self._last_window,
-                      self._warm):
+                      self._warm, self._gap_credit):
             table.pop(participant_id, None)
 
     def _jitter(self, participant_id: str, now: LinkCounters, before: LinkCounters) -> float:
@@ -92,6 +93,15 @@ class LinkSampler:
             capacity_kbps=report.available_outgoing_kbps if report else None,
         )
 
+    def _own_loss(self, participant_id: str, reported: int, upstream: int) -> int:
+        """The browser's reported loss less the gaps the relay forwarded (packets lost
+        upstream: not this link's loss). The relay counts a gap when it forwards the
+        packet after it, the browser a little later: gaps it has not reported yet stay
+        as credit for the next window only (so they cannot hide later loss)."""
+        available = upstream + self._gap_credit.get(participant_id, 0)
+        self._gap_credit[participant_id] = min(upstream, max(0, available - reported))
+        return max(0, reported - available)
+
     def downlink(
         self, participant_id: str, report: protocol.QualityReport, counters: LinkCounters,
         now: float,
@@ -109,9 +119,8 @@ class LinkSampler:
         sent = counters.down_bytes - prev.counters.down_bytes  # < 0: a restarted connection
         if window < MIN_WINDOW or (sent <= 0 and report.packets_received == 0):
             return None
-        # packets lost upstream reach the browser as gaps: not this link's loss
-        upstream = max(0, counters.down_gaps - prev.counters.down_gaps)
-        lost = max(0, report.packets_lost - upstream)
+        lost = self._own_loss(participant_id, report.packets_lost,
+                              max(0, counters.down_gaps - prev.counters.down_gaps))
         total = report.packets_received + lost
         # delivered vs expected over this and the previous window: the browser's
         # window and the relay's (between report arrivals) do not line up exactly

@@ -113,3 +113,22 @@ def test_loss_upstream_passed_on_as_gaps_is_not_the_downlinks_loss() -> None:
                               11.0)
     assert sample is not None
     assert abs(sample.loss - 2 / 92) < 1e-9
+
+
+def test_gaps_the_browser_reports_a_window_late_are_still_not_the_downlinks_loss() -> None:
+    sampler = LinkSampler()
+    sampler.downlink("p", report(90, 0), LinkCounters(down_bytes=0, down_gaps=0), 10.0)
+    # the relay forwarded 6 gaps just before the report; the browser counts them next time
+    first = sampler.downlink("p", report(90, 0), LinkCounters(down_bytes=10_000, down_gaps=6),
+                             11.0)
+    second = sampler.downlink("p", report(90, 6), LinkCounters(down_bytes=20_000, down_gaps=6),
+                              12.0)
+    assert first is not None and second is not None
+    assert (first.loss, second.loss) == (0.0, 0.0)
+    # the credit lasts one window: later loss of the link itself counts again
+    third = sampler.downlink("p", report(90, 0), LinkCounters(down_bytes=30_000, down_gaps=6),
+                             13.0)
+    fourth = sampler.downlink("p", report(90, 9), LinkCounters(down_bytes=40_000, down_gaps=6),
+                              14.0)
+    assert third is not None and fourth is not None
+    assert abs(fourth.loss - 9 / 99) < 1e-9

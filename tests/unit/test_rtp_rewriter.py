@@ -35,6 +35,7 @@ def test_video_starts_on_a_keyframe_and_an_upstream_gap_stays_a_gap() -> None:
     assert r.rewrite(13, 7000, start(DELTA_START)) == (104, 8000)
     assert r.gaps_forwarded == 2
     assert r.rewrite(11, 7000, start(MIDDLE)) == (102, 8000)  # a late retransmission fills it
+    assert r.gaps_forwarded == 2  # counted as the browser counts: its loss delta never < 0
 
 
 def test_numbering_continues_forward_across_a_publisher_switch() -> None:
