@@ -61,6 +61,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import aioice.ice
 import aiortc
 import httpx
 
@@ -82,7 +83,6 @@ from load_tests.server import (
     own_server_credential,
     running_server,
 )
-from media.aiortc_internals import restrict_host_addresses
 
 SERVER_CPU, BOT_CPU = 0, 1
 WIDTH, HEIGHT, BITRATE = 640, 480, 800_000
@@ -311,7 +311,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     rows: list[Row] = []
     with contextlib.ExitStack() as stack:
         interface = stack.enter_context(bench_address(args.address))
-        restrict_host_addresses([args.address])  # the bots gather on it only, too
+        # the bots gather on it only, too (aioice looks this up per gathering)
+        aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [args.address]
         client = httpx.AsyncClient(timeout=10)
         try:
             if not args.janus_only:
