@@ -35,10 +35,6 @@ KEYFRAME_RETRY_SECONDS = 0.7
 """An unanswered keyframe request is repeated after this long (the request or the
 keyframe was lost); while one is outstanding, further needs share it."""
 DEFAULT_VIDEO_QUEUE = 30
-VIDEO_PACKET_QUEUE = 512
-AUDIO_PACKET_QUEUE = 100
-"""Packets a subscriber may lag behind on the packet path before it drops to the next
-keyframe (video) or drops its oldest packet (audio)."""
 DEFAULT_AUDIO_QUEUE = 50
 
 
@@ -62,7 +58,9 @@ class EncodedFrame:
 @dataclass(frozen=True, slots=True)
 class RtpIn:
     """One packet as the relay received it (after SRTP and RTX unwrapping): what a
-    subscriber needs to forward it. ``keyframe_start`` is read once per packet."""
+    subscriber needs to forward it. Read once per packet, shared by every subscriber:
+    ``keyframe_start``, and the time it is forwarded (``ntp``, 64-bit NTP, for sender
+    reports; ``abs_send_time``, the 3-byte header extension value)."""
 
     sequence_number: int
     timestamp: int
@@ -70,17 +68,19 @@ class RtpIn:
     payload: bytes
     audio_level: tuple[bool, int] | None
     keyframe_start: bool
+    ntp: int
+    abs_send_time: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class RtpOut:
-    """One packet to send to one subscriber, its numbers rewritten."""
+PacketSend = Callable[[int, int, RtpIn], None]
+"""Sends one packet to one subscriber with the given (sequence number, timestamp)."""
+NTP_UNIX_OFFSET = 2_208_988_800
+"""Seconds from the NTP epoch (1900) to the Unix epoch."""
 
-    sequence_number: int
-    timestamp: int
-    marker: bool
-    payload: bytes
-    audio_level: tuple[bool, int] | None
+
+def ntp_now() -> int:
+    """The wall clock as a 64-bit NTP timestamp (32.32 fixed point)."""
+    return int((time.time() + NTP_UNIX_OFFSET) * 4_294_967_296)
 
 
 class Publisher:
@@ -140,7 +140,9 @@ class Publisher:
         start = self.kind == "video" and vp8_keyframe_start(payload)
         if start:
             self._keyframe_arrived()
-        packet = RtpIn(sequence_number, timestamp, marker, payload, audio_level, start)
+        ntp = ntp_now()
+        packet = RtpIn(sequence_number, timestamp, marker, payload, audio_level, start, ntp,
+                       (ntp >> 14 & 0xFFFFFF).to_bytes(3, "big"))
         for subscriber in self.subscribers:
             subscriber.push_packet(packet)
 
@@ -224,8 +226,8 @@ class Subscriber(MediaStreamTrack):
         self.bytes_out = 0
         self._enabled = True
         self.rewriter = StreamRewriter(kind, random.getrandbits(16), random.getrandbits(32))
-        self._packets: asyncio.Queue[RtpOut | None] = asyncio.Queue(
-            VIDEO_PACKET_QUEUE if kind == "video" else AUDIO_PACKET_QUEUE)
+        self._send: PacketSend | None = None
+        self._stopped = asyncio.Event()
 
     @property
     def enabled(self) -> bool:
@@ -288,8 +290,11 @@ class Subscriber(MediaStreamTrack):
             self._overflow(encoded)
 
     def push_packet(self, packet: RtpIn) -> None:
-        """Rewrites and queues one packet for sending (packet path); never blocks."""
-        if self._paused:
+        """Rewrites one packet's numbers and sends it at once (packet path): no queue,
+        nothing to lag behind; a slow link loses packets in the network, where its
+        receiver's NACKs and the relay's history deal with it. Never blocks."""
+        send = self._send
+        if send is None:
             return
         if not self._enabled:
             self.frames_skipped += packet.marker
@@ -300,39 +305,21 @@ class Subscriber(MediaStreamTrack):
             if self.rewriter.waiting and self.publisher is not None:
                 self.publisher.request_keyframe()  # one request per need (coalesced)
             return
-        out = RtpOut(numbers[0], numbers[1], packet.marker, packet.payload,
-                     packet.audio_level)
-        try:
-            self._packets.put_nowait(out)
-        except asyncio.QueueFull:
-            self.frames_dropped += 1
-            if self.kind == "video":
-                while not self._packets.empty():
-                    self._packets.get_nowait()
-                self.rewriter.restart()
-                if self.publisher is not None:
-                    self.publisher.request_keyframe()
-            else:
-                self._packets.get_nowait()
-                self._packets.put_nowait(out)
-
-    async def next_packet(self) -> RtpOut:
-        """The next packet to send (called by the packet sender loop); the first call
-        resumes the subscriber and asks for a keyframe.
-
-        Raises:
-            MediaStreamError: Once the subscriber is stopped.
-        """
-        if self._paused:
-            self._paused = False
-            if self.publisher is not None:
-                self.publisher.request_keyframe()
-        packet = await self._packets.get()
-        if packet is None:
-            raise MediaStreamError
         self.frames_out += packet.marker
         self.bytes_out += len(packet.payload)
-        return packet
+        send(numbers[0], numbers[1], packet)
+
+    async def start_sending(self, send: PacketSend) -> None:
+        """Forwards packets through ``send`` until the subscriber stops (packet path;
+        called when the sender starts: the transport is up). Asks for a keyframe."""
+        self._send = send
+        self._paused = False
+        if self.publisher is not None:
+            self.publisher.request_keyframe()
+        try:
+            await self._stopped.wait()
+        finally:
+            self._send = None
 
     def _overflow(self, encoded: EncodedFrame) -> None:
         if self.kind == "video":
@@ -370,7 +357,5 @@ class Subscriber(MediaStreamTrack):
             while not self._queue.empty():
                 self._queue.get_nowait()
             self._queue.put_nowait(None)
-            while not self._packets.empty():
-                self._packets.get_nowait()
-            self._packets.put_nowait(None)
+            self._stopped.set()
         super().stop()

@@ -41,7 +41,7 @@ class RelayConfig:
     ice_servers: tuple[IceServer, ...] = ()
     host_addresses: tuple[str, ...] | None = None
     gap_timeout: float = DEFAULT_GAP_TIMEOUT
-    packet_forwarding: bool = False
+    packet_forwarding: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
 

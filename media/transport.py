@@ -273,7 +273,7 @@ class SubscribeTransport:
             aiortc_internals.route_keyframe_requests(transceiver.sender, on_keyframe_request)
             if self._packets:
                 aiortc_internals.install_packet_sender(transceiver.sender,
-                                                       subscriber.next_packet)
+                                                       subscriber.start_sending)
             free = _Slot(transceiver, subscriber)
             self.slots.append(free)
         free.subscriber.attach(publisher)

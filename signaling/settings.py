@@ -62,10 +62,10 @@ class Settings(BaseSettings):
     """Addresses the relay gathers ICE host candidates on; unset: all but loopback."""
     gap_timeout_ms: int = Field(default=100, ge=20, le=1000)
     """How long the relay waits for a lost packet before asking for a keyframe."""
-    packet_forwarding: bool = False
-    """Forward RTP packets as they arrive (issue 15; opt-in until the impaired-uplink
-    recovery test passes on it every time). ``False``: the frame path, which
-    reassembles frames and packetizes them again per subscriber."""
+    packet_forwarding: bool = True
+    """Forward RTP packets as they arrive, their numbers rewritten per subscriber (the
+    default). ``False``: the earlier frame path, which reassembles frames and
+    packetizes them again per subscriber (kept as a fallback for one release)."""
     join_timeout_seconds: float = 10.0
     """How long a new socket may take to send ``join``."""
     idle_session_seconds: float = 30.0

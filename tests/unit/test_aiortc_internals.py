@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import types
+from typing import Any
+
 import aioice.ice
 import aiortc
 import av
@@ -44,43 +48,83 @@ def test_host_addresses_can_be_restricted_and_restored() -> None:
     assert "127.0.0.1" not in aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False)
 
 
-async def test_a_real_sender_runs_our_packet_loop_and_keeps_its_history() -> None:
-    """install_packet_sender's loop on a real sender: packets go to the transport as
-    they are, land in the retransmission history, and feed the sender report counters."""
+async def test_a_real_sender_runs_our_packet_sink_and_answers_nacks_from_it() -> None:
+    """install_packet_sender on a real sender: packets are serialized with the negotiated
+    extensions, protected and handed to the nominated ICE pair's socket; they feed the
+    sender report counters, and a NACK is answered from the sink's history (RTX)."""
     import inspect
 
     from aiortc import rtcrtpsender
+    from aiortc.rtcdtlstransport import State
 
-    from media.forwarder import RtpOut
+    from media.forwarder import RtpIn
 
-    assert "self._run_rtp(parameters.codecs[0])" in inspect.getsource(
-        rtcrtpsender.RTCRtpSender.send)  # looked up on the instance when sending starts
+    source = inspect.getsource(rtcrtpsender.RTCRtpSender)
+    assert "self._run_rtp(parameters.codecs[0])" in source  # looked up on the instance
+    assert "await self._retransmit(seq)" in source
     pc = RTCPeerConnection()
     try:
         sender = pc.addTransceiver("video", direction="sendonly").sender
-        sent: list[bytes] = []
+        sent: list[tuple[bytes, tuple[str, int]]] = []
 
-        class Transport:
-            async def _send_rtp(self, data: bytes) -> None:
-                sent.append(data)
+        class Socket:
+            def sendto(self, data: bytes, addr: tuple[str, int]) -> None:
+                sent.append((data, addr))
 
-        queue = [RtpOut(7, 9000, True, b"\x10\x00key", None),
-                 RtpOut(9, 12000, True, b"\x10x", None)]
+        class Srtp:
+            def protect(self, data: bytes) -> bytes:
+                return data
 
-        async def next_packet() -> RtpOut:
-            if not queue:
-                raise aiortc.mediastreams.MediaStreamError
-            return queue.pop(0)
+        pair = types.SimpleNamespace(protocol=types.SimpleNamespace(transport=Socket()),
+                                     remote_addr=("10.0.0.2", 5000))
+        dtls = sender.transport
+        for obj, name in ((dtls, "_state"), (dtls, "_tx_srtp"),
+                          (dtls.transport._connection, "_nominated")):
+            assert hasattr(obj, name), name  # what the sink reads on a real connection
+        assert "self.transport.sendto(data, addr)" in inspect.getsource(
+            aioice.ice.StunProtocol.send_data)  # the sink calls the socket as this does
+        dtls._state = State.CONNECTED
+        dtls._tx_srtp = Srtp()  # type: ignore[assignment]
+        dtls.transport._connection._nominated[1] = pair  # type: ignore[assignment]
+        sender._RTCRtpSender__mid = "3"  # type: ignore[attr-defined]
+        sender._RTCRtpSender__rtp_header_extensions_map.configure(  # type: ignore[attr-defined]
+            aiortc.RTCRtpParameters(headerExtensions=[
+                aiortc.RTCRtpHeaderExtensionParameters(
+                    id=1, uri="urn:ietf:params:rtp-hdrext:sdes:mid"),
+                aiortc.RTCRtpHeaderExtensionParameters(
+                    id=2, uri="http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time")]))
+        sender._RTCRtpSender__rtx_payload_type = 97  # type: ignore[attr-defined]
+        sinks: list[Any] = []
+        stop = asyncio.Event()
 
-        aiortc_internals.install_packet_sender(sender, next_packet)
-        sender._RTCRtpSender__transport = Transport()  # type: ignore[attr-defined]
+        async def start_sending(send: Any) -> None:
+            sinks.append(send)
+            await stop.wait()
 
-        await sender._run_rtp(aiortc.RTCRtpCodecParameters(
-            mimeType="video/VP8", clockRate=90_000, payloadType=96))
-        assert [aiortc.rtp.RtpPacket.parse(d).sequence_number for d in sent] == [7, 9]
-        history = sender._RTCRtpSender__rtp_history  # type: ignore[attr-defined]
-        assert {p.sequence_number for p in history.values()} == {7, 9}
+        aiortc_internals.install_packet_sender(sender, start_sending)
+        loop = asyncio.create_task(sender._run_rtp(aiortc.RTCRtpCodecParameters(
+            mimeType="video/VP8", clockRate=90_000, payloadType=96)))
+        await asyncio.sleep(0)
+        send = sinks[0]
+        send(7, 9000, RtpIn(1, 1, True, b"\x10\x00key", None, True, 5 << 32, b"\x01\x02\x03"))
+        send(9, 12000, RtpIn(3, 4, True, b"\x10x", None, False, 6 << 32, b"\x01\x02\x04"))
+        extensions = sender._RTCRtpSender__rtp_header_extensions_map  # type: ignore[attr-defined]
+        parsed = [aiortc.rtp.RtpPacket.parse(d, extensions) for d, _ in sent]
+        assert [(p.sequence_number, p.timestamp, p.payload_type) for p in parsed] == [
+            (7, 9000, 96), (9, 12000, 96)]
+        assert parsed[0].extensions.mid == "3"
+        assert parsed[1].extensions.abs_send_time == 0x010204
+        assert parsed[0].ssrc == sender._ssrc and parsed[0].payload == b"\x10\x00key"
         assert sender._RTCRtpSender__packet_count == 2  # type: ignore[attr-defined]
         assert sender._RTCRtpSender__rtp_timestamp == 12000  # type: ignore[attr-defined]
+        assert sender._RTCRtpSender__ntp_timestamp == 6 << 32  # type: ignore[attr-defined]
+        await sender._retransmit(7)
+        await sender._retransmit(8)  # never sent: nothing
+        assert len(sent) == 3
+        rtx = aiortc.rtp.RtpPacket.parse(sent[2][0], extensions)
+        assert (rtx.payload_type, rtx.ssrc, rtx.timestamp) == (97, sender._rtx_ssrc, 9000)
+        assert rtx.payload == b"\x00\x07" + b"\x10\x00key" and rtx.extensions.mid == "3"
+        stop.set()
+        await asyncio.wait_for(loop, 1)
     finally:
         await pc.close()

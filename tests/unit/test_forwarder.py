@@ -145,18 +145,21 @@ async def test_packets_are_forwarded_as_they_arrive_from_a_keyframe_with_gaps_ke
     publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
     subscriber = Subscriber("video")
     subscriber.attach(publisher)
-    first = asyncio.create_task(subscriber.next_packet())  # the sender starts: resumed
+    sent: list[tuple[int, int, bytes]] = []
+    sending = asyncio.create_task(subscriber.start_sending(
+        lambda seq, ts, packet: sent.append((seq, ts, packet.payload))))  # the sender starts
     await asyncio.sleep(0.01)
     assert upstream.plis == 1
     publisher.on_packet(10, 3000, True, DELTA_PACKET, None)  # not a start point
     publisher.on_packet(11, 6000, False, KEY_PACKET, None)
     publisher.on_packet(12, 6000, True, b"\x80\x80\x80\x01rest", None)
     publisher.on_packet(15, 9000, True, DELTA_PACKET, None)  # 13, 14 lost upstream
-    got = [await asyncio.wait_for(first, 1)] + [await subscriber.next_packet() for _ in range(2)]
-    seqs = [p.sequence_number for p in got]
+    seqs = [seq for seq, _, _ in sent]  # sent in the publisher's own call, no queue
+    assert len(sent) == 3
     assert seqs[1] == (seqs[0] + 1) & 0xFFFF and seqs[2] == (seqs[0] + 4) & 0xFFFF
-    assert got[0].payload == KEY_PACKET and got[0].timestamp == got[1].timestamp
-    assert (got[2].timestamp - got[0].timestamp) & 0xFFFFFFFF == 3000
+    assert sent[0][2] == KEY_PACKET and sent[0][1] == sent[1][1]
+    assert (sent[2][1] - sent[0][1]) & 0xFFFFFFFF == 3000
     assert subscriber.rewriter.gaps_forwarded == 2
     assert upstream.plis == 1  # the waiting subscriber's need shared the join's request
     subscriber.stop()
+    await asyncio.wait_for(sending, 1)  # stopping the subscriber ends the sender's loop
