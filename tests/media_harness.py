@@ -76,10 +76,11 @@ class Harness:
         )
 
     async def add_publisher(self, participant_id: str, audio: bool = True,
+                            video: VideoSource | None = None,
                             ) -> tuple[VideoSource, RTCPeerConnection]:
         self.router.add_participant(participant_id, publishes=True)
         pc = RTCPeerConnection()
-        video = VideoSource()
+        video = video or VideoSource()
         sender = pc.addTrack(video)
         route_keyframe_requests(sender, video)
         if audio:
