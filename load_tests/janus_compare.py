@@ -13,8 +13,8 @@ Method. Both servers run for the whole run, each pinned to CPU 0 (``taskset``); 
 process, with every bot, runs on CPU 1.
 
 * Ours: ``python -m signaling`` (memory storage; ``MENTOR_ROOMS_PACKET_FORWARDING=true``
-  unless ``--frame-path``), joined by :class:`load_tests.bot.Bot` as in
-  :mod:`load_tests.relay_cost`.
+  unless ``--frame-path``), joined by :class:`load_tests.bot.Bot`, their quality reports
+  off as Janus has none (``--quality-reports``: one a second, as browsers send).
 * Janus (Debian ``janus`` 1.1.x): the VideoRoom plugin over the HTTP API only, every
   other plugin, transport, logger and event handler disabled
   (:mod:`load_tests.janus_client`); one API session per bot, as one per browser.
@@ -169,9 +169,10 @@ async def prepare_loop(loop_frames: int, padded: bool) -> dict[str, float]:
 
 
 async def join_ours(base: str, credential: str, subscribers: int, loop_frames: int,
-                    padded: bool) -> Room:
+                    padded: bool, reports: bool = False) -> Room:
     """Our server: a session with one publishing bot and ``subscribers`` receiving bots
-    (:class:`load_tests.bot.Bot`, as in :func:`load_tests.relay_cost.measure`)."""
+    (:class:`load_tests.bot.Bot`); ``reports``: they send a browser's ``quality_report``
+    every second (signalling work Janus has no counterpart for; off by default)."""
     r = httpx.post(
         f"{base}/api/sessions", json={"kind": "circle", "title": "bench", "capacity": 12},
         headers=bearer(credential),
@@ -181,7 +182,7 @@ async def join_ours(base: str, credential: str, subscribers: int, loop_frames: i
     ws = base.replace("http", "ws") + f"/ws/sessions/{sid}"
     publisher = Bot(ws, mentor, "pub", publish=True, width=WIDTH, height=HEIGHT,
                     bitrate=BITRATE, video_loop_frames=loop_frames, padded=padded,
-                    fingerprint=False)
+                    fingerprint=False, report_quality=reports)
     bots: list[Bot] = []
 
     async def leave() -> None:
@@ -199,7 +200,8 @@ async def join_ours(base: str, credential: str, subscribers: int, loop_frames: i
                 f"{base}/api/sessions/{sid}/invites", json={"role": "mentee"},
                 headers={"Authorization": f"Bearer {mentor}"},
             ).json()["token"]
-            bots.append(Bot(ws, token, f"sub{i}", publish=False, fingerprint=False))
+            bots.append(Bot(ws, token, f"sub{i}", publish=False, fingerprint=False,
+                            report_quality=reports))
             await bots[-1].join()
     except BaseException:
         await leave()
@@ -319,7 +321,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 base, pid = stack.enter_context(running_server(env, pin_cpu=SERVER_CPU))
                 servers.append(Server("ours", pid, functools.partial(
                     join_ours, base, credential, loop_frames=args.loop_frames,
-                    padded=padded)))
+                    padded=padded, reports=args.quality_reports)))
             if not args.ours_only:
                 janus_base, janus_pid = stack.enter_context(
                     running_janus(args.address, interface, pin_cpu=SERVER_CPU))
@@ -374,7 +376,7 @@ def parser() -> argparse.ArgumentParser:
     """The command line."""
     p = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     p.add_argument("--subscribers", type=int, nargs="+", default=[0, 2, 4, 8],
-                   help="subscriber counts N (at most 11: our session's capacity is 12)")
+                   help="subscriber counts N (at most 11: a session holds 12)")
     p.add_argument("--seconds", type=float, default=15.0, help="steady window per measurement")
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--warmup", type=float, default=4.0)
@@ -382,13 +384,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--loop-frames", type=int, default=60,
                    help="encoded video frames replayed in a loop (keyframe first)")
     p.add_argument("--unpadded", action="store_true",
-                   help="do not pad video interframes to the bitrate (the test pattern then "
-                   "needs about 50 kbit/s, one packet per frame)")
-    p.add_argument("--frame-path", action="store_true",
-                   help="our server on the frame path (MENTOR_ROOMS_PACKET_FORWARDING=false)")
-    p.add_argument("--address", default="10.77.0.1",
-                   help="private IPv4 address for every ICE candidate; one the machine lacks "
-                   "is put on a dummy interface for the run (root)")
+                   help="interframes not padded to the bitrate (about 50 kbit/s)")
+    p.add_argument("--quality-reports", action="store_true", help="bots send quality reports")
+    p.add_argument("--frame-path", action="store_true", help="our server on the frame path")
+    p.add_argument("--address", default="10.77.0.1", help="private IPv4 address for every "
+                   "ICE candidate (one the machine lacks: on an interface of the run's)")
     only = p.add_mutually_exclusive_group()
     only.add_argument("--ours-only", action="store_true")
     only.add_argument("--janus-only", action="store_true")
