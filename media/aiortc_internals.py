@@ -169,11 +169,14 @@ class PacketSink:
 
     def __init__(self, sender: RTCRtpSender, payload_type: int) -> None:
         self._sender = sender
+        self._fields = vars(sender)
         self._ssrc = sender._ssrc
         self._payload_type = payload_type
         self._history: dict[int, bytes] = {}
         self._history_size: int = vars(rtcrtpsender)["RTP_HISTORY_SIZE"]
         self.octets = self.packets = self.errors = 0
+        self._pair: object = None
+        self._sendto: tuple[Callable[[bytes, tuple[str, int]], None], tuple[str, int]]
         ids = getattr(getattr(sender, _SENDER + "rtp_header_extensions_map"), _EXT_IDS)
         mid = (getattr(sender, _MID) or "").encode()
         fixed = bytes([ids.mid << 4 | len(mid) - 1]) + mid if ids.mid and mid else b""
@@ -213,11 +216,11 @@ class PacketSink:
         self._transmit(data)
         self.octets += len(packet.payload)
         self.packets += 1
-        sender = self._sender
-        setattr(sender, _NTP, packet.ntp)
-        setattr(sender, _RTP_TS, timestamp)
-        setattr(sender, _OCTETS, self.octets)
-        setattr(sender, _PACKETS, self.packets)
+        fields = self._fields  # the sender's own __dict__: what its RTCP loop reads
+        fields[_NTP] = packet.ntp
+        fields[_RTP_TS] = timestamp
+        fields[_OCTETS] = self.octets
+        fields[_PACKETS] = self.packets
 
     def _transmit(self, data: bytes) -> None:
         try:
@@ -225,8 +228,13 @@ class PacketSink:
             if dtls._state is not DtlsState.CONNECTED:
                 return
             pair = dtls.transport._connection._nominated.get(1)
-            if pair is not None:
-                pair.protocol.transport.sendto(dtls._tx_srtp.protect(data), pair.remote_addr)
+            if pair is None:
+                return
+            if pair is not self._pair:  # read once per pair: remote_addr builds a tuple
+                self._pair, self._sendto = pair, (pair.protocol.transport.sendto,
+                                                  pair.remote_addr)
+            sendto, addr = self._sendto
+            sendto(dtls._tx_srtp.protect(data), addr)
         except Exception:  # a broken connection must not stop the publisher's fan-out
             self.errors += 1
             if self.errors == 1:
