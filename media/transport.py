@@ -190,6 +190,7 @@ class PublishTransport:
             pin_codecs(self.pc.addTransceiver(kind, direction="recvonly"))
         try:
             await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
+            aiortc_internals.install_direct_receive(self.pc)
             await self.pc.setLocalDescription(await self.pc.createAnswer())
         except (ValueError, KeyError) as exc:
             raise MediaError("invalid_sdp", f"the offer could not be applied ({exc})") from exc
@@ -329,6 +330,7 @@ class SubscribeTransport:
             self._dirty = False
             try:
                 await self.pc.setLocalDescription(await self.pc.createOffer())
+                aiortc_internals.install_direct_receive(self.pc)
             except Exception:
                 logger.exception("offer for %s failed", self.participant_id)
                 continue

@@ -128,3 +128,42 @@ async def test_a_real_sender_runs_our_packet_sink_and_answers_nacks_from_it() ->
         await asyncio.wait_for(loop, 1)
     finally:
         await pc.close()
+
+
+def test_received_srtp_can_skip_aioices_queue_as_the_dtls_transport_would_handle_it() -> None:
+    """install_direct_receive does in the socket's callback what these do in tasks."""
+    import inspect
+
+    from aiortc.rtcdtlstransport import RTCDtlsTransport
+
+    recv_next = inspect.getsource(RTCDtlsTransport._recv_next)
+    for step in ("self._rx_srtp.unprotect_rtcp(data)", "await self._handle_rtcp_data(data)",
+                 "self._rx_srtp.unprotect(data)",
+                 "await self._handle_rtp_data(data, arrival_time_ms=arrival_time_ms)"):
+        assert step in recv_next, step
+    assert "self.receiver.data_received(data, self.local_candidate.component)" in (
+        inspect.getsource(aioice.ice.StunProtocol.datagram_received))
+    assert "self._queue.put_nowait((data, component))" in inspect.getsource(
+        aioice.ice.Connection.data_received)
+
+
+async def test_a_handler_that_waits_is_finished_by_a_task_and_one_that_fails_is_logged() -> None:
+    steps: list[str] = []
+
+    async def quick() -> None:
+        steps.append("quick")
+
+    async def waits() -> None:
+        steps.append("before")
+        await asyncio.sleep(0.01)
+        steps.append("after")
+
+    async def fails() -> None:
+        raise ValueError("bad packet")
+
+    aiortc_internals.run_now(quick())
+    aiortc_internals.run_now(waits())
+    aiortc_internals.run_now(fails())  # logged, not raised
+    assert steps == ["quick", "before"]  # ran in the caller's own call up to the wait
+    await asyncio.sleep(0.05)
+    assert steps == ["quick", "before", "after"]
