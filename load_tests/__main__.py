@@ -105,6 +105,14 @@ def parse_args(argv: list[str]) -> tuple[LoadConfig, Path, bool]:
         "(default %(default)s)",
     )
     p.add_argument(
+        "--bots",
+        choices=["packet", "aiortc"],
+        default="packet",
+        help="packet: bots replay pre-packetized RTP and count what arrives from RTP "
+        "headers (a fraction of the CPU); aiortc: aiortc's own send and receive path "
+        "(default %(default)s)",
+    )
+    p.add_argument(
         "--no-quality-reports",
         action="store_true",
         help="bots do not report their downlink (the server then never adapts it)",
@@ -140,6 +148,7 @@ def parse_args(argv: list[str]) -> tuple[LoadConfig, Path, bool]:
         churn_stay=(5.0, 15.0),
         warmup=args.warmup,
         quality_reports=not args.no_quality_reports,
+        packet_bots=args.bots == "packet",
         credential=args.credential,
     )
     return config, args.out, bool(args.i_own_this_server)

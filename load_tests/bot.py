@@ -26,6 +26,14 @@ from load_tests.bot_media import (
     install_probe,
     route_keyframe_requests,
 )
+from load_tests.bot_packets import (
+    PacketSender,
+    PlaceholderTrack,
+    install_packet_probe,
+    install_packet_sender,
+    send_keyframe_request,
+)
+from load_tests.packet_media import PacketProbe, audio_loop, video_loop
 from signaling import protocol
 
 
@@ -65,6 +73,10 @@ class Bot:
             encoding live (see :class:`VideoSource`).
         report_quality: Send a ``quality_report`` every second like the browser does,
             and stop sending video while the server says the uplink cannot carry it.
+        packet_mode: Send a pre-packetized loop (``video_loop_frames`` frames, default
+            60) and count what arrives from RTP headers (see
+            :mod:`load_tests.bot_packets`): a fraction of the CPU per bot; no frame
+            fingerprints, and ``video`` stays None (``packet_video`` sends instead).
     """
 
     ws_url: str
@@ -81,12 +93,15 @@ class Bot:
     """Pad video interframes to the bitrate (the synthetic pattern needs few bits)."""
     keep_received: bool = True
     fingerprint: bool = True
+    packet_mode: bool = False
     joined: protocol.Joined | None = None
     participants: dict[str, protocol.ParticipantInfo] = field(default_factory=dict)
     received: list[protocol.AnyServerMessage] = field(default_factory=list)
     tracks: list[protocol.TrackInfo] = field(default_factory=list)
     probes: dict[str, ReceiveProbe] = field(default_factory=dict)
     video: VideoSource | None = None
+    packet_video: PacketSender | None = None
+    packet_audio: PacketSender | None = None
     join_started: float = 0.0
     joined_at: float = 0.0
     redirects: int = 0
@@ -162,7 +177,16 @@ class Bot:
         packets = sum(p.packets for p in self.probes.values())
         payload = sum(p.byte_count for p in self.probes.values())
         lost, jitter_ms = 0, 0.0
-        if self._recv_pc is not None:
+        if self.packet_mode:
+            for probe in self.probes.values():
+                if isinstance(probe, PacketProbe):
+                    lost += probe.lost
+                    before, was_flowing = self._stream_packets.get(probe.ssrc, (0, False))
+                    flowing = probe.received > before
+                    if flowing and was_flowing:
+                        jitter_ms = max(jitter_ms, probe.jitter_ms)
+                    self._stream_packets[probe.ssrc] = (probe.received, flowing)
+        elif self._recv_pc is not None:
             for transceiver in self._recv_pc.getTransceivers():
                 clock = 90_000 if transceiver.kind == "video" else 48_000
                 receiver = transceiver.receiver
@@ -195,11 +219,20 @@ class Bot:
 
     async def _publish(self) -> None:
         pc = self._send_pc = RTCPeerConnection(self._config())
-        if not self.audio_only:
+        if self.packet_mode:
+            if not self.audio_only:
+                loop = video_loop(self.width, self.height, self.bitrate,
+                                  self.video_loop_frames or 60, self.padded)
+                self.packet_video = install_packet_sender(
+                    pc.addTrack(PlaceholderTrack("video")), loop)
+            self.packet_audio = install_packet_sender(
+                pc.addTrack(PlaceholderTrack("audio")), audio_loop())
+        elif not self.audio_only:
             self.video = VideoSource(self.width, self.height, bitrate=self.bitrate,
                                      loop_frames=self.video_loop_frames, padded=self.padded)
             route_keyframe_requests(pc.addTrack(self.video), self.video)
-        pc.addTrack(AudioSource())
+        if not self.packet_mode:
+            pc.addTrack(AudioSource())
         await pc.setLocalDescription(await pc.createOffer())
         await self.send(protocol.PublishOffer(id=self.next_id(), sdp=pc.localDescription.sdp))
         await asyncio.wait_for(self._answered.wait(), 10)
@@ -228,9 +261,11 @@ class Bot:
             self._joined.set()
         elif isinstance(message, protocol.ParticipantJoined | protocol.ParticipantUpdated):
             self.participants[message.participant.participant_id] = message.participant
-            if (self.joined is not None and self.video is not None
+            if (self.joined is not None
                     and message.participant.participant_id == self.participant_id):
-                self.video.paused = not message.participant.sends_video
+                for source in (self.video, self.packet_video):
+                    if source is not None:
+                        source.paused = not message.participant.sends_video
         elif isinstance(message, protocol.ParticipantLeft):
             self.participants.pop(message.participant_id, None)
         elif isinstance(message, protocol.PublishAnswer) and self._send_pc is not None:
@@ -250,9 +285,10 @@ class Bot:
             await pc.setRemoteDescription(RTCSessionDescription(offer.sdp, "offer"))
             for transceiver in pc.getTransceivers():
                 if transceiver.mid is not None and transceiver.mid not in self.probes:
-                    self.probes[transceiver.mid] = install_probe(
-                        transceiver.receiver, transceiver.kind, self.fingerprint
-                    )
+                    self.probes[transceiver.mid] = (
+                        install_packet_probe(transceiver.receiver, transceiver.kind)
+                        if self.packet_mode else
+                        install_probe(transceiver.receiver, transceiver.kind, self.fingerprint))
             await pc.setLocalDescription(await pc.createAnswer())
             self.tracks = list(offer.tracks)
             await self.send(
@@ -274,13 +310,25 @@ class Bot:
             receiver = transceiver.receiver
             streams = receiver._RTCRtpReceiver__remote_streams  # type: ignore[attr-defined]
             rtx = set(receiver._RTCRtpReceiver__rtx_ssrc)  # type: ignore[attr-defined]
-            lost = sum(max(0, st.packets_lost) for ssrc, st in streams.items() if ssrc not in rtx)
+            lost = (probe.lost if isinstance(probe, PacketProbe) else
+                    sum(max(0, st.packets_lost) for ssrc, st in streams.items()
+                        if ssrc not in rtx))
             out.append(SubscriptionCounters(
                 mid=transceiver.mid or "", participant_id=owners[transceiver.mid or ""],
                 kind=probe.kind, frames=probe.frames, packets=probe.packets,
                 payload_bytes=probe.byte_count, lost=lost,
                 first_frame_at=probe.arrivals[0] if probe.arrivals else None))
         return out
+
+    async def request_keyframe(self, mid: str) -> None:
+        """Sends a keyframe request (PLI) for the track received on ``mid``, as a
+        browser does when it cannot decode (packet mode only)."""
+        probe = self.probes.get(mid)
+        if self._recv_pc is None or not isinstance(probe, PacketProbe):
+            raise ValueError(f"no packet-mode track on mid {mid!r}")
+        for transceiver in self._recv_pc.getTransceivers():
+            if transceiver.mid == mid:
+                await send_keyframe_request(transceiver.receiver, probe)
 
     def remote(self, participant_id: str) -> RemoteMedia:
         """The probes currently carrying ``participant_id``'s media."""

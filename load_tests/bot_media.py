@@ -126,6 +126,16 @@ class VideoSource(MediaStreamTrack):
         """Makes the next frame a keyframe."""
         self.force_keyframe = True
 
+    def encoded_loop(self) -> list[bytes]:
+        """The loop's encoded frames, a keyframe first: encoded now unless this process
+        already has them (``loop_frames`` must be set)."""
+        if not self._loop_frames:
+            raise ValueError("encoded_loop needs loop_frames")
+        while len(self._cache) < self._loop_frames:
+            self._next_data()
+            self._index += 1
+        return self._cache[: self._loop_frames]
+
     def _frame(self) -> av.VideoFrame:
         luma = (self._base + (self._index * 4) % 256).astype(np.uint8)
         yuv = np.concatenate([luma, np.full((self._height // 2, self._width), 128, np.uint8)])
@@ -174,6 +184,27 @@ class AudioSource(MediaStreamTrack):
         self._start: float | None = None
         self._pending: list[EncodedPacket] = []
 
+    def encode_next(self) -> None:
+        """Encodes the next 20 ms of the tone (its packets join the pending ones)."""
+        t = (np.arange(960) + self._samples) / 48_000
+        tone = (np.sin(2 * math.pi * 440 * t) * 3000).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(
+            np.repeat(tone, 2)[None, :], format="s16", layout="stereo"
+        )
+        frame.sample_rate = 48_000
+        frame.pts = self._samples
+        frame.time_base = AUDIO_TIME_BASE
+        self._samples += 960
+        for p in self._codec.encode(frame):
+            self._pending.append(EncodedPacket(bytes(p), self._samples - 960, AUDIO_TIME_BASE))
+
+    def encoded_loop(self, packets: int = 50) -> list[bytes]:
+        """The first ``packets`` Opus packets (50: one second, a whole number of periods
+        of the tone), encoded now, for replaying."""
+        while len(self._pending) < packets:
+            self.encode_next()
+        return [p.data for p in self._pending[:packets]]
+
     async def recv(self) -> EncodedPacket:  # type: ignore[override]
         if self._start is None:
             self._start = time.monotonic()
@@ -182,17 +213,7 @@ class AudioSource(MediaStreamTrack):
             delay = due - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            t = (np.arange(960) + self._samples) / 48_000
-            tone = (np.sin(2 * math.pi * 440 * t) * 3000).astype(np.int16)
-            frame = av.AudioFrame.from_ndarray(
-                np.repeat(tone, 2)[None, :], format="s16", layout="stereo"
-            )
-            frame.sample_rate = 48_000
-            frame.pts = self._samples
-            frame.time_base = AUDIO_TIME_BASE
-            self._samples += 960
-            for p in self._codec.encode(frame):
-                self._pending.append(EncodedPacket(bytes(p), self._samples - 960, AUDIO_TIME_BASE))
+            self.encode_next()
         return self._pending.pop(0)
 
 

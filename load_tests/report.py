@@ -120,16 +120,22 @@ SATURATED = 0.85
 """Load-generator CPU per worker (everyone joined) above which the figures are suspect."""
 
 
+def _all_joined(timeline: list[dict[str, Any]], key: str) -> list[float]:
+    """``key``'s values while the most participants were in (None values skipped)."""
+    most = max((int(e.get("participants", 0)) for e in timeline), default=0)
+    return [float(e[key]) for e in timeline
+            if e.get(key) is not None and int(e.get("participants", 0)) == most]
+
+
 def _generator_stats(raw: dict[str, Any]) -> dict[str, Any]:
     """The load generator's CPU (fraction of one core, all workers together) and a warning
     when, with everyone joined, its workers were nearly saturated: then slow frames may
-    be the bots', not the server's (bursts while joining are expected)."""
+    be the bots', not the server's (bursts while joining are expected). Also the
+    server's CPU with everyone joined (``server_cpu_all_joined``), for comparison."""
     timeline: list[dict[str, Any]] = raw.get("timeline", [])
     cpu = [float(e["loadgen_cpu"]) for e in timeline if e.get("loadgen_cpu") is not None]
     workers = max(1, int(raw.get("config", {}).get("workers", 1)))
-    most = max((int(e.get("participants", 0)) for e in timeline), default=0)
-    full = [float(e["loadgen_cpu"]) for e in timeline
-            if e.get("loadgen_cpu") is not None and int(e.get("participants", 0)) == most]
+    full, server = _all_joined(timeline, "loadgen_cpu"), _all_joined(timeline, "server_cpu")
     busy = sum(full) / len(full) / workers if full else 0.0
     warning = (f"with everyone joined the load generator was {busy:.0%} busy per worker: it "
                "may have limited the figures (add --workers on more cores)"
@@ -138,6 +144,7 @@ def _generator_stats(raw: dict[str, Any]) -> dict[str, Any]:
         "cpu_mean": round(sum(cpu) / len(cpu), 4) if cpu else None,
         "cpu_max": round(max(cpu), 4) if cpu else None,
         "cpu_all_joined": round(busy * workers, 4) if full else None,
+        "server_cpu_all_joined": round(sum(server) / len(server), 4) if server else None,
         "workers": workers,
         "warning": warning,
     }
@@ -297,19 +304,20 @@ def format_table(summary: dict[str, Any]) -> str:
     else:
         lines.append("  none received")
 
-    server = summary["server"]
+    server, generator = summary["server"], summary.get("load_generator") or {}
     lines += ["", "Server"]
     lines += _rows(
         [
             ["CPU mean", _num(server["cpu_mean"], "{:.1f}% of a core", 100.0)],
             ["CPU max", _num(server["cpu_max"], "{:.1f}% of a core", 100.0)],
+            ["CPU, everyone joined", _num(generator.get("server_cpu_all_joined"),
+                                          "{:.1f}% of a core", 100.0)],
             ["RSS at start", _num(server["rss_mb_start"], "{:.1f} MB")],
             ["RSS max", _num(server["rss_mb_max"], "{:.1f} MB")],
         ],
         [28, 20],
     )
 
-    generator = summary.get("load_generator") or {}
     lines += ["", f"Load generator ({generator.get('workers', 1)} worker process(es))"]
     lines += _rows(
         [

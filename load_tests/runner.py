@@ -140,6 +140,7 @@ class RoomRunner:
             report_quality=media is not Media.NONE,
             keep_received=False,
             fingerprint=False,
+            packet_mode=config.packet_bots,
         )
         self._recorder.listen(bot)
         self._recorder.attempted += 1

@@ -61,6 +61,9 @@ class LoadConfig:
     """Seconds after the last join before per-subscription figures start counting."""
     quality_reports: bool = True
     """Bots report their downlink every second, as browsers do (the server adapts)."""
+    packet_bots: bool = True
+    """Bots send pre-packetized RTP and count what arrives from RTP headers
+    (:mod:`load_tests.bot_packets`); false: aiortc's own send and receive path."""
     credential: str = field(default="", repr=False)
     """Admin or mentor credential that creates the sessions (empty: none sent, for a
     server with open creation); never written to a report."""

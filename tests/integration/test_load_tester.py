@@ -28,15 +28,16 @@ def run_load_tester(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.parametrize("bots", ["packet", "aiortc"])
 def test_a_short_run_reports_frames_on_every_subscription_and_no_errors(
-    server: LiveServer, tmp_path: Path,
+    server: LiveServer, tmp_path: Path, bots: str,
 ) -> None:
     out = tmp_path / "smoke"
     done = run_load_tester("--url", server.base_url, "--scenario", "mix", "--rooms", "3",
                            "--participants", "3", "--media", "video", "--resolution", "320x240",
                            "--bitrate", "300k", "--ramp", "20", "--duration", "8",
                            "--chat-every", "1", "--action-every", "1", "--out", str(out),
-                           "--credential", server.admin_token)
+                           "--credential", server.admin_token, "--bots", bots)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "join (ws open -> joined)" in done.stdout and "Sanity" in done.stdout
     report = json.loads(out.with_suffix(".json").read_text())
@@ -52,6 +53,8 @@ def test_a_short_run_reports_frames_on_every_subscription_and_no_errors(
     assert summary["signaling_rtt_ms"]["count"] > 0 and summary["fanout_ms"]["count"] > 0
     assert summary["server"]["rss_mb_max"] is not None
     assert summary["load_generator"]["cpu_max"] is not None
+    assert summary["load_generator"]["server_cpu_all_joined"] is not None  # both sides' CPU
+    assert report["raw"]["config"]["packet_bots"] is (bots == "packet")
     assert out.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
 
 
