@@ -13,7 +13,8 @@ choice and whether media connected at all into a :class:`LinkView`. Rules:
   did not connect at all.
 * Back up only when the trackers rise (see :class:`QualityTracker`: after a good
   while, with backoff after failed recoveries).
-* A mode the person chose caps the result until they change it.
+* A mode the person chose caps the result until they change it, also when the link
+  alone already gives that mode: the reason is then the choice.
 """
 
 from __future__ import annotations
@@ -103,7 +104,11 @@ class LinkState:
             mode, reason = MediaMode.AUDIO_ONLY, ModeReason.WEAK_UPLINK
         else:
             mode, reason = MediaMode.VIDEO, ModeReason.GOOD_LINK
-        if self.chosen is not None and MODE_ORDER.index(self.chosen) < MODE_ORDER.index(mode):
+        if (self.chosen is not None and self.chosen is not MediaMode.VIDEO
+                and MODE_ORDER.index(self.chosen) <= MODE_ORDER.index(mode)):
+            # a choice at or below what the link allows is the choice, whatever made
+            # the link's mode (choosing audio-only while already audio-only for a weak
+            # link stops video both ways, and the reason shown and logged is "chosen")
             mode, reason = self.chosen, ModeReason.CHOSEN
         if mode is MediaMode.CHAT_ONLY or reason is ModeReason.CHOSEN:
             sends = receives = False

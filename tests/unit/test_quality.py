@@ -150,3 +150,17 @@ def test_failed_media_is_chat_only_and_a_chosen_mode_caps_what_the_network_allow
     assert state.view().mode is MediaMode.CHAT_ONLY  # the network may lower it further
     state.chosen = None
     assert state.view().reason is ModeReason.NO_AUDIO
+
+
+def test_choosing_audio_only_while_already_audio_only_for_a_weak_link_is_honoured() -> None:
+    state = LinkState()
+    feed(state, LinkDirection.UPLINK, [LOSSY], 0)
+    automatic = state.view()
+    assert (automatic.mode, automatic.reason) == (MediaMode.AUDIO_ONLY, ModeReason.WEAK_UPLINK)
+    assert automatic.receives_video  # the automatic mode still forwards video to them
+    state.chosen = MediaMode.AUDIO_ONLY
+    view = state.view()
+    assert (view.mode, view.reason, view.sends_video, view.receives_video) == (
+        MediaMode.AUDIO_ONLY, ModeReason.CHOSEN, False, False)
+    state.chosen = MediaMode.VIDEO  # choosing video is no cap: the link decides
+    assert state.view() == automatic
