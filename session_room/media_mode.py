@@ -13,6 +13,10 @@ choice and whether media connected at all into a :class:`LinkView`. Rules:
   did not connect at all.
 * Back up only when the trackers rise (see :class:`QualityTracker`: after a good
   while, with backoff after failed recoveries).
+* A busy computer is not a weak link: a sample taken while the device (or the relay)
+  was short of CPU, with little loss and a short round trip, scores at worst ``fair``
+  (see :func:`session_room.quality.instant_level`), so CPU pressure alone never
+  switches anyone to audio-only; the view says the device is busy.
 * A mode the person chose caps the result until they change it, also when the link
   alone already gives that mode: the reason is then the choice.
 """
@@ -45,6 +49,9 @@ class LinkView:
         reason: Why (the network, a failure, or the person's choice).
         sends_video: Whether their browser should send video.
         receives_video: Whether the relay forwards video to them.
+        device_busy: Their computer (or the relay) was short of CPU in the latest
+            sample: a low level is the device's, not the network's ("your computer
+            is busy", never audio-only for it alone).
     """
 
     quality: QualityLevel = QualityLevel.GOOD
@@ -52,6 +59,7 @@ class LinkView:
     reason: ModeReason = ModeReason.GOOD_LINK
     sends_video: bool = True
     receives_video: bool = True
+    device_busy: bool = False
 
 
 class LinkState:
@@ -70,6 +78,7 @@ class LinkState:
         self.chosen: MediaMode | None = None
         self.connected = True
         self._no_audio = False
+        self._busy = dict.fromkeys(LinkDirection, False)
 
     def level(self, direction: LinkDirection) -> QualityLevel:
         """The smoothed level of one direction."""
@@ -78,6 +87,7 @@ class LinkState:
     def add(self, direction: LinkDirection, sample: LinkSample) -> None:
         """Feeds one sample of one direction."""
         tracker = self._trackers[direction]
+        self._busy[direction] = sample.device_busy
         video_was_off = tracker.level <= QualityLevel.POOR
         tracker.add(sample)
         if tracker.last_seen is QualityLevel.LOST and video_was_off:
@@ -112,4 +122,5 @@ class LinkState:
             mode, reason = self.chosen, ModeReason.CHOSEN
         if mode is MediaMode.CHAT_ONLY or reason is ModeReason.CHOSEN:
             sends = receives = False
-        return LinkView(min(up, down), mode, reason, sends, receives)
+        return LinkView(min(up, down), mode, reason, sends, receives,
+                        any(self._busy.values()))

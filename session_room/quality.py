@@ -75,6 +75,10 @@ class LinkSample:
         packets: Packets that arrived in the window.
         capacity_kbps: The sender's own estimate of what it can send (a browser's
             ``availableOutgoingBitrate``), or ``None`` if unknown.
+        device_busy: The measuring side's computer was short of CPU in the window
+            (the page's CPU pressure or late timers, or the relay's own event-loop
+            lag): its low estimates, jitter and late packets say little about the
+            network.
     """
 
     at: float
@@ -85,6 +89,7 @@ class LinkSample:
     expected_kbps: float | None
     packets: int
     capacity_kbps: float | None = None
+    device_busy: bool = False
 
 
 def instant_level(sample: LinkSample) -> QualityLevel:
@@ -97,6 +102,13 @@ def instant_level(sample: LinkSample) -> QualityLevel:
         else 1.0
     )
     rtt = sample.rtt_ms or 0.0
+    if sample.device_busy and sample.loss < 0.03 and rtt < 300:
+        # a starved computer, not a weak link: its bandwidth estimate falls and its
+        # packets come late, but nothing is lost and the round trip is short. It may
+        # be fair (the person is told their computer is busy), never poor.
+        return QualityLevel.FAIR if (ratio < 0.75 or sample.jitter_ms >= 40 or (
+            sample.capacity_kbps is not None and sample.capacity_kbps < VIDEO_MIN_KBPS)
+        ) else QualityLevel.GOOD
     capacity = sample.capacity_kbps if sample.capacity_kbps is not None else VIDEO_MIN_KBPS
     if (sample.loss >= 0.10 or rtt >= 600 or sample.jitter_ms >= 100 or ratio < 0.4
             or capacity < VIDEO_MIN_KBPS):

@@ -376,6 +376,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {string} [mode_reason]
  * @property {boolean} [sends_video]
  * @property {boolean} [receives_video]
+ * @property {boolean} [device_busy]
  * @property {boolean} [connected]
  */
 /**
@@ -428,6 +429,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {number} jitter_ms
  * @property {(number|null)} [rtt_ms]
  * @property {(number|null)} [available_outgoing_kbps]
+ * @property {boolean} [device_busy]
  */
 /**
  * @typedef {Object} Redirect

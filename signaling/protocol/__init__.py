@@ -105,6 +105,9 @@ class ParticipantInfo(_Message):
     mode_reason: ModeReason = ModeReason.GOOD_LINK
     sends_video: bool = True
     receives_video: bool = True
+    device_busy: bool = False
+    """Their computer (or the relay) is short of CPU: shown as "computer busy", not as
+    a weak connection."""
     connected: bool = True
     """False while their connection dropped and their seat is held for a rejoin."""
 
@@ -200,6 +203,9 @@ class QualityReport(_Message):
     jitter_ms: float = Field(ge=0, le=60_000)
     rtt_ms: float | None = Field(default=None, ge=0, le=60_000)
     available_outgoing_kbps: float | None = Field(default=None, ge=0)
+    device_busy: bool = False
+    """The page's computer was short of CPU in the window (CPU pressure, the encoder
+    limited by CPU, or the page's own timers running late)."""
 
 
 class ChooseMediaMode(_Message):

@@ -49,6 +49,7 @@ def participant_info(participant: Participant) -> protocol.ParticipantInfo:
         mode_reason=participant.link.reason,
         sends_video=participant.link.sends_video,
         receives_video=participant.link.receives_video,
+        device_busy=participant.link.device_busy,
         connected=participant.connected,
     )
 

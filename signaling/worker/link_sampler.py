@@ -28,6 +28,10 @@ SAMPLE_SECONDS = 2.0
 
 MIN_WINDOW = 0.5
 """Seconds; a shorter window says too little to score."""
+RELAY_BUSY_LAG = 0.1
+"""Seconds the relay's own link timer fired late that mean the relay's event loop is
+short of CPU: its samples are then marked ``device_busy`` (a busy computer is not a
+bad network, the relay's included)."""
 WARM_UP_REPORTS = 3
 """Reports with media before the delivered/expected ratio counts: while a receive
 connection starts, the relay has sent packets the page has not set up to count."""
@@ -50,6 +54,8 @@ class LinkSampler:
         self._last_window: dict[str, tuple[float, float, float, float]] = {}
         self._warm: dict[str, int] = {}
         self._gap_credit: dict[str, int] = {}
+        self.relay_busy = False
+        """The relay's event loop ran late at the last tick (set by :class:`LinkMonitor`)."""
 
     def forget(self, participant_id: str) -> None:
         """Drops a participant's readings (they left)."""
@@ -91,6 +97,7 @@ class LinkSampler:
             expected_kbps=None,
             packets=packets,
             capacity_kbps=report.available_outgoing_kbps if report else None,
+            device_busy=self.relay_busy or (report is not None and report.device_busy),
         )
 
     def _own_loss(self, participant_id: str, reported: int, upstream: int) -> int:
@@ -137,6 +144,7 @@ class LinkSampler:
             delivered_kbps=delivered_bits / delivered_ms,
             expected_kbps=sent_bits / sent_ms if sent >= 0 and warm > WARM_UP_REPORTS else None,
             packets=report.packets_received,
+            device_busy=self.relay_busy or report.device_busy,
         )
 
 
@@ -195,8 +203,11 @@ class LinkMonitor:
 
     async def tick(self, wake: Callable[[], object]) -> None:
         """Calls ``wake`` every :data:`SAMPLE_SECONDS` until cancelled (by the owner)."""
+        loop = asyncio.get_running_loop()
         while True:
+            due = loop.time() + SAMPLE_SECONDS
             await asyncio.sleep(SAMPLE_SECONDS)
+            self.sampler.relay_busy = loop.time() - due > RELAY_BUSY_LAG
             wake()
 
     def on_tick(self, participant_ids: Iterable[ParticipantId], now: float) -> list[ReportLink]:

@@ -132,3 +132,21 @@ def test_gaps_the_browser_reports_a_window_late_are_still_not_the_downlinks_loss
                               14.0)
     assert third is not None and fourth is not None
     assert abs(fourth.loss - 9 / 99) < 1e-9
+
+
+def test_a_busy_page_or_a_late_relay_marks_its_samples_as_a_busy_device() -> None:
+    sampler = LinkSampler()
+    busy = report(90, 0).model_copy(update={"device_busy": True})
+    sampler.downlink("p", busy, LinkCounters(down_bytes=0), 10.0)
+    down = sampler.downlink("p", busy, LinkCounters(down_bytes=10_000), 11.0)
+    sampler.uplink("p", up(100, 0, 10_000), 10.0)
+    upl = sampler.uplink("p", up(200, 0, 20_000), 12.0)  # the page's last report says busy
+    assert down is not None and upl is not None
+    assert down.device_busy and upl.device_busy
+    calm = LinkSampler()
+    calm.uplink("q", up(100, 0, 10_000), 10.0)
+    quiet = calm.uplink("q", up(200, 0, 20_000), 12.0)
+    assert quiet is not None and not quiet.device_busy
+    calm.relay_busy = True  # the relay's own loop ran late: its readings are suspect too
+    late = calm.uplink("q", up(300, 0, 30_000), 14.0)
+    assert late is not None and late.device_busy

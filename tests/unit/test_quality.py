@@ -164,3 +164,31 @@ def test_choosing_audio_only_while_already_audio_only_for_a_weak_link_is_honoure
         MediaMode.AUDIO_ONLY, ModeReason.CHOSEN, False, False)
     state.chosen = MediaMode.VIDEO  # choosing video is no cap: the link decides
     assert state.view() == automatic
+
+
+STARVED: Window = (0.0, 45, 30, 500, 900, 120)  # late packets, a low estimate, no loss
+
+
+def test_a_busy_computer_with_no_loss_is_fair_at_worst_and_never_audio_only() -> None:
+    state = LinkState()
+    for i in range(30):  # a minute of a starved sender: estimate 100 kbit/s, jitter 45 ms
+        loss, jitter, rtt, delivered, expected, packets = STARVED
+        state.add(LinkDirection.UPLINK, LinkSample(2 * i, loss, jitter, rtt, delivered, expected,
+                                                   packets, capacity_kbps=100.0,
+                                                   device_busy=True))
+        view = state.view()
+        assert view.mode is MediaMode.VIDEO and view.sends_video, i
+        assert view.quality >= QualityLevel.FAIR and view.device_busy
+    assert state.view().quality is QualityLevel.FAIR  # shown as "computer busy", not weak
+    # the same link without the busy device is a weak uplink
+    assert instant_level(LinkSample(0, 0.0, 45, 30, 500, 900, 120, capacity_kbps=100.0)) is (
+        QualityLevel.POOR)
+
+
+def test_a_busy_computer_behind_a_real_bottleneck_is_still_a_weak_link() -> None:
+    capped = LinkSample(0, 0.2, 60, 450, 140, 900, 60, capacity_kbps=100.0, device_busy=True)
+    assert instant_level(capped) is QualityLevel.POOR  # loss and a long round trip
+    state = LinkState()
+    state.add(LinkDirection.UPLINK, capped)
+    assert (state.view().mode, state.view().reason) == (MediaMode.AUDIO_ONLY,
+                                                        ModeReason.WEAK_UPLINK)
