@@ -130,11 +130,12 @@ class QualityTracker:
     """The smoothed level of one direction of one link.
 
     Degrade fast: the level drops at the first worse sample (two in a row for a
-    drop from ``good`` to ``fair`` only). Recover slowly: it rises only after
-    ``recover_after`` seconds in which every sample was better, and then to the
-    worst level seen during that time. A drop soon after a rise (a failed
-    recovery, e.g. video resumed on a link still capped) doubles the wait, up to
-    :data:`MAX_RECOVER_AFTER`, so a persisting impairment does not flap.
+    drop from ``good`` to ``fair``, and for a drop to ``poor`` with nothing lost).
+    Recover slowly: it rises only after ``recover_after`` seconds in which every
+    sample was better, and then to the worst level seen during that time. A drop
+    soon after a rise (a failed recovery, e.g. video resumed on a link still capped)
+    doubles the wait, up to :data:`MAX_RECOVER_AFTER`, so a persisting impairment
+    does not flap.
 
     Args:
         recover_after: Base seconds of consistently better samples before rising.
@@ -149,10 +150,21 @@ class QualityTracker:
         self._floor = QualityLevel.GOOD
         self._risen_at: float | None = None
         self._fair_streak = 0
+        self._lossless_poor = 0
 
     def add(self, sample: LinkSample) -> QualityLevel | None:
         """Feeds one sample; returns the new level if it changed, else ``None``."""
         seen = self.last_seen = instant_level(sample)
+        if (seen is QualityLevel.POOR and self.level > QualityLevel.POOR
+                and sample.loss < 0.03 and (sample.rtt_ms or 0.0) < 600):
+            # poor on a low estimate, late packets or a short delivery alone, with
+            # nothing lost: a starving computer looks like this for a few seconds before
+            # its page can say so; two such samples in a row are needed to drop to poor
+            self._lossless_poor += 1
+            if self._lossless_poor < 2:
+                seen = QualityLevel.FAIR
+        else:
+            self._lossless_poor = 0
         if seen < self.level:
             self._better_since = None
             if seen is QualityLevel.FAIR and self.level is QualityLevel.GOOD:

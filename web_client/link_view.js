@@ -18,6 +18,7 @@ import { MediaMode, ModeReason, QualityLevel } from './protocol.js';
  * @property {string} mode_reason ModeReason.
  * @property {boolean} sends_video Their browser should send video.
  * @property {boolean} receives_video The relay forwards video to them.
+ * @property {boolean} device_busy Their computer (or the relay) is short of CPU.
  */
 
 /**
@@ -46,7 +47,28 @@ export function linkOf(participant) {
     mode_reason: participant?.mode_reason ?? ModeReason.GOOD_LINK,
     sends_video: participant?.sends_video ?? true,
     receives_video: participant?.receives_video ?? true,
+    device_busy: participant?.device_busy ?? false,
   };
+}
+
+/**
+ * Whether a participant's link is below good because their computer is short of CPU
+ * (the server then does not read it as a weak network).
+ * @param {ParticipantInfo|LinkInfo} participant
+ * @returns {boolean}
+ */
+export function busyAndSlowed(participant) {
+  return Boolean(participant.device_busy) && (participant.quality ?? QualityLevel.GOOD) < QualityLevel.GOOD;
+}
+
+/**
+ * The word of a participant's connection badge: "computer busy" while a busy
+ * computer holds their link below good, else the quality word.
+ * @param {ParticipantInfo} participant
+ * @returns {string}
+ */
+export function connectionWord(participant) {
+  return busyAndSlowed(participant) ? 'computer busy' : qualityWord(participant.quality);
 }
 
 /**
@@ -100,7 +122,22 @@ export function selfTileLabel(self) {
   if (!link.sends_video) {
     return link.mode_reason === ModeReason.CHOSEN ? 'audio only' : 'not sending video — weak connection';
   }
+  if (busyAndSlowed(link)) return 'your computer is busy';
   return null;
+}
+
+/**
+ * The notice when one's own computer becomes busy (null otherwise).
+ * @param {LinkInfo} before
+ * @param {LinkInfo} after
+ * @returns {{text: string, sticky: boolean}|null}
+ */
+export function busyNotice(before, after) {
+  if (busyAndSlowed(before) || !busyAndSlowed(after)) return null;
+  return {
+    text: 'Your computer is busy, so your video may stutter. Closing other apps or tabs helps.',
+    sticky: false,
+  };
 }
 
 /** Notice sentences for each reason of a reduced mode. */

@@ -12,6 +12,11 @@
  * - rtt_ms: `currentRoundTripTime` of the receive connection's selected pair.
  * - available_outgoing_kbps: `availableOutgoingBitrate` of the publish
  *   connection's selected pair.
+ * - device_busy: this computer looked short of CPU in the window: the Compute
+ *   Pressure API says "serious" or "critical", the video encoder is limited by CPU
+ *   (`qualityLimitationReason` "cpu"), or this report's own timer fired over
+ *   BUSY_LATE_MS late while the page was visible (a starved browser's threads all
+ *   run late, and its bandwidth estimate falls with no network cause).
  *
  * A new receive PeerConnection (a restart or a rejoin) starts a new baseline.
  */
@@ -22,6 +27,79 @@ export const REPORT_EVERY_MS = 1000;
 const MIN_WINDOW_MS = 200;
 const MAX_WINDOW_MS = 60_000;
 const MAX_MS = 60_000;
+export const BUSY_LATE_MS = 300;
+
+/**
+ * What the publish connection's video encoder says: its limitation reason, and the
+ * frame rates captured and encoded.
+ * @typedef {Object} EncoderState
+ * @property {string} reason `qualityLimitationReason` ('' if unknown).
+ * @property {number} capturedFps The camera's frames per second (media-source).
+ * @property {number} encodedFps Frames per second encoded and sent (outbound-rtp).
+ * @property {number} cameraFps The frame rate the camera track is set to (0 if unknown).
+ */
+
+/**
+ * @param {RTCStatsReport|null} report
+ * @param {RTCPeerConnection|null} pc The publish connection (for the camera's settings).
+ * @returns {EncoderState}
+ */
+export function encoderState(report, pc) {
+  let cameraFps = 0;
+  for (const sender of pc?.getSenders() ?? []) {
+    if (sender.track?.kind === 'video') cameraFps = Math.max(cameraFps, sender.track.getSettings().frameRate ?? 0);
+  }
+  const out = { reason: '', capturedFps: 0, encodedFps: 0, cameraFps: Math.round(cameraFps) };
+  report?.forEach((stat) => {
+    if (stat.kind !== 'video') return;
+    if (stat.type === 'outbound-rtp') {
+      out.reason = stat.qualityLimitationReason ?? out.reason;
+      out.encodedFps = Math.max(out.encodedFps, stat.framesPerSecond ?? 0);
+    }
+    if (stat.type === 'media-source') out.capturedFps = Math.max(out.capturedFps, stat.framesPerSecond ?? 0);
+  });
+  return out;
+}
+
+/**
+ * Whether capture or encoding looks starved of CPU: the encoder says so, frames arrive
+ * from the camera far below its set rate (bandwidth never slows capture), or far
+ * fewer are encoded than captured while not limited by bandwidth (a starved
+ * browser's reason often stays "none").
+ * @param {EncoderState} encoder
+ * @returns {boolean}
+ */
+export function encoderStarved(encoder) {
+  if (encoder.reason === 'cpu') return true;
+  if (encoder.cameraFps >= 10 && encoder.capturedFps > 0 && encoder.capturedFps < 0.6 * encoder.cameraFps) {
+    return true;
+  }
+  return encoder.reason !== 'bandwidth' && encoder.capturedFps >= 10 && encoder.encodedFps < 0.7 * encoder.capturedFps;
+}
+
+/** The Compute Pressure API's last CPU state ('nominal' where unsupported). */
+class CpuPressure {
+  constructor() {
+    this.state = 'nominal';
+    /** @type {any} */
+    const api = /** @type {any} */ (window).PressureObserver;
+    if (typeof api !== 'function') return;
+    try {
+      const observer = new api((/** @type {any[]} */ records) => {
+        const last = records[records.length - 1];
+        if (last && typeof last.state === 'string') this.state = last.state;
+      });
+      observer.observe('cpu', { sampleInterval: REPORT_EVERY_MS }).catch(() => {});
+    } catch {
+      // not allowed here (permissions policy) or not supported: nominal
+    }
+  }
+
+  /** @returns {boolean} */
+  get busy() {
+    return this.state === 'serious' || this.state === 'critical';
+  }
+}
 
 /**
  * Cumulative counters of one inbound-rtp stream.
@@ -146,6 +224,13 @@ export class QualityReporter {
     this.previous = null;
     /** Reports sent since the page loaded. */
     this.sent = 0;
+    this.pressure = new CpuPressure();
+    /** When the last tick fired (performance.now), 0 before the first. */
+    this.lastTick = 0;
+    /** The largest lateness of a tick since the last report (ms). */
+    this.lateMs = 0;
+    /** What the last report's `device_busy` was made of (for the test hook). */
+    this.busySignals = {};
   }
 
   /** Starts reporting every second (restarts if running). */
@@ -161,8 +246,24 @@ export class QualityReporter {
     this.previous = null;
   }
 
+  /**
+   * Whether this computer looked short of CPU in the window.
+   * @param {EncoderState} encoder
+   * @returns {boolean}
+   */
+  deviceBusy(encoder) {
+    const signals = { pressure: this.pressure.state, lateMs: Math.round(this.lateMs), ...encoder };
+    this.busySignals = signals;
+    return this.pressure.busy || encoderStarved(encoder) || this.lateMs > BUSY_LATE_MS;
+  }
+
   /** Reads the stats and sends one report (skipped while the last read is pending). */
   async tick() {
+    const now = performance.now();
+    if (this.lastTick && document.visibilityState === 'visible') {
+      this.lateMs = Math.max(this.lateMs, now - this.lastTick - REPORT_EVERY_MS);
+    }
+    this.lastTick = now;
     const pc = this.source.receivePc();
     if (!pc || pc.connectionState === 'closed') {
       this.previous = null;
@@ -196,7 +297,9 @@ export class QualityReporter {
         jitter_ms: clamp(folded.jitterMs, 0, MAX_MS),
         rtt_ms: typeof rtt === 'number' ? clamp(rtt * 1000, 0, MAX_MS) : null,
         available_outgoing_kbps: typeof outgoing === 'number' ? Math.max(0, outgoing / 1000) : null,
+        device_busy: this.deviceBusy(encoderState(publishStats, publishPc)),
       });
+      this.lateMs = 0;
       if (sent) this.sent += 1;
     } catch (error) {
       this.previous = null; // closed while reading: start over

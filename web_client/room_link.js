@@ -13,7 +13,7 @@
  */
 
 import { byId } from './dom.js';
-import { linkOf, modeNotice } from './link_view.js';
+import { busyNotice, linkOf, modeNotice } from './link_view.js';
 import { MediaRecovery } from './media_recovery.js';
 import { MediaMode, ModeReason } from './protocol.js';
 import { QualityReporter } from './quality_report.js';
@@ -81,7 +81,7 @@ export class RoomLink {
   selfUpdated(self) {
     const before = this.link;
     this.link = linkOf(self);
-    const notice = modeNotice(before, this.link);
+    const notice = modeNotice(before, this.link) ?? busyNotice(before, this.link);
     if (notice) showNotice(notice.text, { sticky: notice.sticky, key: MODE_NOTICE });
     this.apply();
   }

@@ -110,6 +110,7 @@ export function installTestHook(source) {
       tiles: source.grid.ids(),
       notice: noticeText(),
       quality_reports_sent: source.link().reporter.sent,
+      busy_signals: source.link().reporter.busySignals,
     }),
     remoteStats: () => remoteStats(source.subscriber(), source.grid),
     receivePath: () => receivePath(source.subscriber()),

@@ -3,7 +3,7 @@
  * Video tiles (one per publishing participant) and the participant list.
  */
 import { el, hueFor, icon, initials, roleLabel } from './dom.js';
-import { FULL_VIEWER, qualityWord, remoteTileState, selfTileLabel } from './link_view.js';
+import { FULL_VIEWER, connectionWord, qualityWord, remoteTileState, selfTileLabel } from './link_view.js';
 import { Role } from './protocol.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
@@ -107,9 +107,10 @@ export class Tile {
     this.element.dataset.role = participant.role;
     this.element.toggleAttribute('data-audio-muted', Boolean(participant.audio_muted));
     this.element.toggleAttribute('data-video-muted', Boolean(participant.video_muted));
-    const word = qualityWord(participant.quality);
+    const word = connectionWord(participant);
     this.quality.textContent = word;
-    this.quality.dataset.quality = word;
+    this.quality.dataset.quality = qualityWord(participant.quality);
+    this.quality.toggleAttribute('data-busy', word === 'computer busy');
     this.quality.setAttribute('aria-label', `Connection: ${word}`);
     this.quality.title = `Connection: ${word}`;
     this.refreshLink();
@@ -142,7 +143,7 @@ export class Tile {
       participant.audio_muted ? 'microphone muted' : '',
       participant.video_muted ? 'camera off' : '',
       this.linkLabel,
-      `connection ${qualityWord(participant.quality)}`,
+      `connection ${connectionWord(participant)}`,
     ].filter(Boolean).join(', ');
     this.element.setAttribute('aria-label', `${who}: ${parts}`);
     this.refreshPicture();

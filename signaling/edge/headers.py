@@ -37,6 +37,7 @@ inline bootstrap script; only they get this policy."""
 PERMISSIONS_POLICY = ", ".join([
     "camera=(self)", "microphone=(self)", "display-capture=(self)",
     "speaker-selection=(self)", "fullscreen=(self)", "autoplay=(self)",
+    "compute-pressure=(self)",
     "geolocation=()", "payment=()", "usb=()", "serial=()", "bluetooth=()",
     "interest-cohort=()",
 ])

@@ -32,6 +32,12 @@ RELAY_BUSY_LAG = 0.1
 """Seconds the relay's own link timer fired late that mean the relay's event loop is
 short of CPU: its samples are then marked ``device_busy`` (a busy computer is not a
 bad network, the relay's included)."""
+BUSY_HOLD_SECONDS = 6.0
+"""A page that said its computer was busy counts as busy this long (a starved page's
+reports come in bursts: one late report says busy, the next right after it may not)."""
+REPORT_LATE_SECONDS = 2.5
+"""A page reports every second: one whose last report is older than this while its
+media still flows is starved of CPU (a congested link shows as loss on the media)."""
 WARM_UP_REPORTS = 3
 """Reports with media before the delivered/expected ratio counts: while a receive
 connection starts, the relay has sent packets the page has not set up to count."""
@@ -54,13 +60,17 @@ class LinkSampler:
         self._last_window: dict[str, tuple[float, float, float, float]] = {}
         self._warm: dict[str, int] = {}
         self._gap_credit: dict[str, int] = {}
+        self._report_at: dict[str, float] = {}
+        self._busy_until: dict[str, float] = {}
+        self._up_jitter: dict[str, float] = {}
         self.relay_busy = False
         """The relay's event loop ran late at the last tick (set by :class:`LinkMonitor`)."""
 
     def forget(self, participant_id: str) -> None:
         """Drops a participant's readings (they left)."""
         for table in (self._up, self._down, self._reports, self._flowing, self._last_window,
-                      self._warm, self._gap_credit):
+                      self._warm, self._gap_credit, self._report_at, self._busy_until,
+                      self._up_jitter):
             table.pop(participant_id, None)
 
     def _jitter(self, participant_id: str, now: LinkCounters, before: LinkCounters) -> float:
@@ -73,6 +83,10 @@ class LinkSampler:
         self._flowing[participant_id] = flowing
         return max((s.jitter_ms for s in now.up_streams
                     if flowing[s.ssrc] and was_flowing.get(s.ssrc, False)), default=0.0)
+
+    def _remember_jitter(self, participant_id: str, jitter_ms: float) -> float:
+        self._up_jitter[participant_id] = jitter_ms
+        return jitter_ms
 
     def uplink(self, participant_id: str, counters: LinkCounters, now: float) -> LinkSample | None:
         """The uplink sample since the previous reading, or ``None`` (first reading,
@@ -91,13 +105,16 @@ class LinkSampler:
         return LinkSample(
             at=now,
             loss=lost / (packets + lost) if packets + lost else 0.0,
-            jitter_ms=self._jitter(participant_id, counters, prev.counters),
+            jitter_ms=self._remember_jitter(
+                participant_id, self._jitter(participant_id, counters, prev.counters)),
             rtt_ms=report.rtt_ms if report else None,
             delivered_kbps=8 * (counters.up_bytes - prev.counters.up_bytes) / 1000 / window,
             expected_kbps=None,
             packets=packets,
             capacity_kbps=report.available_outgoing_kbps if report else None,
-            device_busy=self.relay_busy or (report is not None and report.device_busy),
+            device_busy=self.relay_busy or (report is not None and (
+                now < self._busy_until.get(participant_id, 0.0)
+                or now - self._report_at[participant_id] > REPORT_LATE_SECONDS)),
         )
 
     def _own_loss(self, participant_id: str, reported: int, upstream: int) -> int:
@@ -116,6 +133,9 @@ class LinkSampler:
         """The downlink sample of a client's report, or ``None`` when nothing was
         sent to them and nothing arrived (nobody to receive from)."""
         self._reports[participant_id] = report
+        self._report_at[participant_id] = now
+        if report.device_busy:
+            self._busy_until[participant_id] = now + BUSY_HOLD_SECONDS
         media = report.packets_received + report.packets_lost > 0
         warm = self._warm[participant_id] = self._warm.get(participant_id, 0) + media
         prev = self._down.get(participant_id)
@@ -139,12 +159,15 @@ class LinkSampler:
         return LinkSample(
             at=now,
             loss=lost / total if total else 0.0,
-            jitter_ms=report.jitter_ms,
+            # what the senders' own irregularity (a starved sender's late packets) puts
+            # into the jitter the browser sees is not this link's: the relay measured it
+            jitter_ms=max(0.0, report.jitter_ms - max(
+                (j for p, j in self._up_jitter.items() if p != participant_id), default=0.0)),
             rtt_ms=report.rtt_ms,
             delivered_kbps=delivered_bits / delivered_ms,
             expected_kbps=sent_bits / sent_ms if sent >= 0 and warm > WARM_UP_REPORTS else None,
             packets=report.packets_received,
-            device_busy=self.relay_busy or report.device_busy,
+            device_busy=self.relay_busy or now < self._busy_until.get(participant_id, 0.0),
         )
 
 
