@@ -11,6 +11,9 @@ choice and whether media connected at all into a :class:`LinkView`. Rules:
   samples in a row measured while video was already off in that direction (so a
   link drowned by video gets the chance to carry audio alone first), or when media
   did not connect at all.
+* While the uplink carries no video, the sender's own bandwidth estimate is not
+  scored (without video to probe with, a browser's estimate stays low after the
+  bottleneck has gone).
 * Back up only when the trackers rise (see :class:`QualityTracker`: after a good
   while, with backoff after failed recoveries).
 * A busy computer is not a weak link: a sample taken while the device (or the relay)
@@ -23,6 +26,7 @@ choice and whether media connected at all into a :class:`LinkView`. Rules:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from session_room.quality import (
@@ -87,6 +91,11 @@ class LinkState:
     def add(self, direction: LinkDirection, sample: LinkSample) -> None:
         """Feeds one sample of one direction."""
         tracker = self._trackers[direction]
+        if (direction is LinkDirection.UPLINK and tracker.level <= QualityLevel.POOR
+                and sample.capacity_kbps is not None):
+            # not sending video: a browser's estimate without video to probe with stays
+            # low after a bottleneck has gone, so it would keep the video off for good
+            sample = dataclasses.replace(sample, capacity_kbps=None)
         self._busy[direction] = sample.device_busy
         video_was_off = tracker.level <= QualityLevel.POOR
         tracker.add(sample)

@@ -192,3 +192,13 @@ def test_a_busy_computer_behind_a_real_bottleneck_is_still_a_weak_link() -> None
     state.add(LinkDirection.UPLINK, capped)
     assert (state.view().mode, state.view().reason) == (MediaMode.AUDIO_ONLY,
                                                         ModeReason.WEAK_UPLINK)
+
+
+def test_an_audio_only_senders_low_estimate_does_not_keep_its_video_off() -> None:
+    state = LinkState(recover_after=10)
+    feed(state, LinkDirection.UPLINK, [LOSSY], 0)
+    assert state.view().mode is MediaMode.AUDIO_ONLY
+    for i in range(7):  # the cap is gone: nothing lost, but audio alone keeps the estimate low
+        state.add(LinkDirection.UPLINK, LinkSample(2 + 2 * i, 0.0, 5, 20, 50, None, 100,
+                                                   capacity_kbps=60.0))
+    assert state.view().mode is MediaMode.VIDEO
