@@ -102,10 +102,11 @@ def instant_level(sample: LinkSample) -> QualityLevel:
         else 1.0
     )
     rtt = sample.rtt_ms or 0.0
-    if sample.device_busy and sample.loss < 0.03 and rtt < 300:
+    if sample.device_busy and sample.loss < 0.05 and rtt < 1000:
         # a starved computer, not a weak link: its bandwidth estimate falls and its
-        # packets come late, but nothing is lost and the round trip is short. It may
-        # be fair (the person is told their computer is busy), never poor.
+        # packets come late, and the round trip it measures includes its own delay in
+        # answering, but little is lost. It may be fair (the person is told their
+        # computer is busy), never poor; loss or a very long round trip is a weak link.
         return QualityLevel.FAIR if (ratio < 0.75 or sample.jitter_ms >= 40 or (
             sample.capacity_kbps is not None and sample.capacity_kbps < VIDEO_MIN_KBPS)
         ) else QualityLevel.GOOD
@@ -156,7 +157,7 @@ class QualityTracker:
         """Feeds one sample; returns the new level if it changed, else ``None``."""
         seen = self.last_seen = instant_level(sample)
         if (seen is QualityLevel.POOR and self.level > QualityLevel.POOR
-                and sample.loss < 0.03 and (sample.rtt_ms or 0.0) < 600):
+                and sample.loss < 0.03 and ((sample.rtt_ms or 0.0) < 600 or sample.device_busy)):
             # poor on a low estimate, late packets or a short delivery alone, with
             # nothing lost: a starving computer looks like this for a few seconds before
             # its page can say so; two such samples in a row are needed to drop to poor
