@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass, field
 
 from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
@@ -106,3 +107,13 @@ class Harness:
             await pc.close()
         for bot in self.subscribers.values():
             await bot.pc.close()
+
+
+async def eventually(check: object, timeout: float = 10.0) -> None:
+    """Polls ``check()`` every 50 ms until true; fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met in time")

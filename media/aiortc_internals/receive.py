@@ -60,31 +60,36 @@ def _direct_receiver(dtls: RTCDtlsTransport,
     return data_received
 
 
+_DONE = object()
+
+
+def _step(coroutine: Coroutine[Any, Any, None]) -> Any:
+    """Advances ``coroutine`` once: what it now waits on, or ``_DONE`` once it ended
+    (an error is logged, never raised to the caller)."""
+    try:
+        return coroutine.send(None)
+    except StopIteration:
+        return _DONE
+    except Exception:
+        logger.exception("handling a received packet failed")
+        return _DONE
+
+
 def run_now(coroutine: Coroutine[Any, Any, None]) -> None:
     """Runs ``coroutine`` in this call until it ends or first waits; if it waits, a
     task drives the rest. Errors are logged, never raised to the caller."""
-    try:
-        waiting_on = coroutine.send(None)
-    except StopIteration:
-        return
-    except Exception:
-        logger.exception("handling a received packet failed")
-        return
-    asyncio.ensure_future(_drive(coroutine, waiting_on))
+    waiting_on = _step(coroutine)
+    if waiting_on is not _DONE:
+        asyncio.ensure_future(_drive(coroutine, waiting_on))
 
 
 async def _drive(coroutine: Coroutine[Any, Any, None], waiting_on: Any) -> None:
     try:
-        while True:
+        while waiting_on is not _DONE:
             if waiting_on is None:  # a bare yield (sleep(0))
                 await asyncio.sleep(0)
             else:  # an asyncio future: resume once it is done, as a task would
                 await asyncio.wait({waiting_on})
-            try:
-                waiting_on = coroutine.send(None)
-            except StopIteration:
-                return
-    except Exception:
-        logger.exception("handling a received packet failed")
+            waiting_on = _step(coroutine)
     finally:
         coroutine.close()

@@ -10,18 +10,9 @@ import pytest
 from aiortc import RTCPeerConnection
 from aiortc.rtcrtpsender import RTCRtpSender
 
-from tests.media_harness import Harness
+from tests.media_harness import Harness, eventually
 
 pytestmark = pytest.mark.media
-
-
-async def eventually(check: object, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 async def test_one_publisher_two_subscribers_get_every_frame_byte_for_byte() -> None:

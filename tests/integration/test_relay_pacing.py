@@ -20,18 +20,9 @@ from aiortc.rtp import RtpPacket, is_rtcp
 
 from load_tests.bot_media import VideoSource
 from media.rtp_rewriter import vp8_keyframe_start
-from tests.media_harness import Harness
+from tests.media_harness import Harness, eventually
 
 pytestmark = pytest.mark.media
-
-
-async def eventually(check: object, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def keyframe_requests(h: Harness) -> int:
