@@ -12,9 +12,9 @@ never stalls the publisher or the other subscribers.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -22,18 +22,23 @@ from fractions import Fraction
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from media.assembler import AssembledFrame
-from media.rtp_rewriter import StreamRewriter, vp8_keyframe_start
+from media.keyframes import KeyframeRequests
+from media.rtp_in import PacketSend, RtpIn, ntp_now
+from media.rtp_rewriter import (
+    StreamRewriter,
+    vp8_keyframe_start,
+    vp8_temporal_id,
+    vp8_temporal_switch_point,
+)
 
 logger = logging.getLogger(__name__)
 
 VIDEO_CLOCK = 90_000
 AUDIO_CLOCK = 48_000
-KEYFRAME_REQUEST_INTERVAL = 0.35
-"""Seconds between two keyframe requests sent upstream for one publisher (Chrome
-ignores a PLI that comes less than 300 ms after the previous one)."""
-KEYFRAME_RETRY_SECONDS = 0.7
-"""An unanswered keyframe request is repeated after this long (the request or the
-keyframe was lost); while one is outstanding, further needs share it."""
+TOP_LAYER = 2
+"""The highest simulcast layer index (three layers: 0, 1, 2)."""
+TOP_TEMPORAL = 2
+"""The highest temporal layer id (VP8 L1T3: 0, 1, 2)."""
 DEFAULT_VIDEO_QUEUE = 30
 DEFAULT_AUDIO_QUEUE = 50
 
@@ -55,65 +60,52 @@ class EncodedFrame:
         return self.data
 
 
-@dataclass(frozen=True, slots=True)
-class RtpIn:
-    """One packet as the relay received it (after SRTP and RTX unwrapping): what a
-    subscriber needs to forward it. Read once per packet, shared by every subscriber:
-    ``keyframe_start``, and the time it is forwarded (``ntp``, 64-bit NTP, for sender
-    reports; ``abs_send_time``, the 3-byte header extension value)."""
-
-    sequence_number: int
-    timestamp: int
-    marker: bool
-    payload: bytes
-    audio_level: tuple[bool, int] | None
-    keyframe_start: bool
-    ntp: int
-    abs_send_time: bytes
-
-
-PacketSend = Callable[[int, int, RtpIn], None]
-"""Sends one packet to one subscriber with the given (sequence number, timestamp)."""
-NTP_UNIX_OFFSET = 2_208_988_800
-"""Seconds from the NTP epoch (1900) to the Unix epoch."""
-
-
-def ntp_now() -> int:
-    """The wall clock as a 64-bit NTP timestamp (32.32 fixed point)."""
-    return int((time.time() + NTP_UNIX_OFFSET) * 4_294_967_296)
-
-
 class Publisher:
     """One inbound track of one participant, fanned out to subscribers.
+
+    A video track may come in simulcast layers (index 0 the lowest): each subscriber
+    follows one layer (:meth:`Subscriber.select`), and a packet is offered only to
+    the subscribers of its layer (and to those waiting to switch to it).
 
     Args:
         participant_id: Whose track this is.
         kind: ``"audio"`` or ``"video"``.
-        send_keyframe_request: Coroutine factory that sends a PLI upstream.
+        send_keyframe_request: Coroutine factory that sends a PLI upstream for a layer.
         on_first_frame: Called once, when the first frame arrives.
+        layers: How many simulcast layers the track comes in (1: none).
     """
 
     def __init__(
         self,
         participant_id: str,
         kind: str,
-        send_keyframe_request: Callable[[], Awaitable[None]],
+        send_keyframe_request: Callable[[int], Awaitable[None]],
         on_first_frame: Callable[[Publisher], None],
+        layers: int = 1,
     ) -> None:
         self.participant_id = participant_id
         self.kind = kind
+        self.layers = layers
         self.subscribers: set[Subscriber] = set()
+        self.layer_subscribers: tuple[set[Subscriber], ...] = tuple(
+            set() for _ in range(layers))
+        """Per layer: the subscribers that follow it or wait to switch to it."""
+        self.layer_bytes = [0] * layers
+        """Payload bytes received per layer (for the layers' bitrates)."""
+        self.layer_seen = [0] * layers
+        """Per layer: when its latest packet came (64-bit NTP; 0: never)."""
         self.frames_in = 0
         self.bytes_in = 0
-        self.keyframe_requests_sent = 0
-        self._send_keyframe_request = send_keyframe_request
+        self._requests = tuple(
+            KeyframeRequests(functools.partial(send_keyframe_request, layer))
+            for layer in range(layers))
         self._on_first_frame = on_first_frame
-        self._last_request = -1e9
-        self._request_task: asyncio.Future[None] | None = None
-        self._deferred: asyncio.TimerHandle | None = None
-        self._outstanding = False
-        """A request was sent and no keyframe has arrived since."""
         self._closed = False
+
+    @property
+    def keyframe_requests_sent(self) -> int:
+        """Keyframe requests sent upstream so far, all layers."""
+        return sum(r.sent for r in self._requests)
 
     def on_frame(self, frame: AssembledFrame) -> None:
         """Fans one assembled frame out to every subscriber (never blocks)."""
@@ -124,60 +116,37 @@ class Publisher:
         if self.frames_in == 1:
             self._on_first_frame(self)
         if frame.keyframe:  # answers every need so far: nothing more to ask
-            self._keyframe_arrived()
+            self._requests[0].arrived()
         for subscriber in self.subscribers:
             subscriber.push(frame)
 
-    def on_packet(self, sequence_number: int, timestamp: int, marker: bool, payload: bytes,
-                  audio_level: tuple[bool, int] | None) -> None:
-        """Fans one RTP packet out to every subscriber as it arrives (packet path)."""
-        if self._closed:
+    def on_packet(self, layer: int, sequence_number: int, timestamp: int, marker: bool,
+                  payload: bytes, audio_level: tuple[bool, int] | None) -> None:
+        """Fans one RTP packet of ``layer`` out to its subscribers as it arrives (packet
+        path)."""
+        if self._closed or layer >= self.layers:
             return
         if self.bytes_in == 0 and payload:
             self._on_first_frame(self)
         self.bytes_in += len(payload)
-        self.frames_in += marker
+        self.layer_bytes[layer] += len(payload)
+        if layer == self.layers - 1:
+            self.frames_in += marker
         start = self.kind == "video" and vp8_keyframe_start(payload)
         if start:
-            self._keyframe_arrived()
+            self._requests[layer].arrived()
         ntp = ntp_now()
+        self.layer_seen[layer] = ntp
         packet = RtpIn(sequence_number, timestamp, marker, payload, audio_level, start, ntp,
                        (ntp >> 14 & 0xFFFFFF).to_bytes(3, "big"))
-        for subscriber in self.subscribers:
-            subscriber.push_packet(packet)
+        for subscriber in self.layer_subscribers[layer]:
+            subscriber.push_packet(packet, layer)
 
-    def _keyframe_arrived(self) -> None:
-        self._outstanding = False
-        if self._deferred is not None:
-            self._deferred.cancel()
-            self._deferred = None
-
-    def request_keyframe(self) -> None:
-        """Asks the publisher's sender for a keyframe: one request per need.
-
-        Needs that come while a request is outstanding (sent, no keyframe since) share
-        it, and it is repeated only after :data:`KEYFRAME_RETRY_SECONDS`; otherwise
-        requests are at least :data:`KEYFRAME_REQUEST_INTERVAL` apart (a need inside
-        the interval is deferred, not lost). A keyframe cancels a deferred request.
-        """
-        if self.kind != "video" or self._closed or self._deferred is not None:
-            return
-        pause = KEYFRAME_RETRY_SECONDS if self._outstanding else KEYFRAME_REQUEST_INTERVAL
-        wait = self._last_request + pause - time.monotonic()
-        if wait > 0:
-            self._deferred = asyncio.get_running_loop().call_later(wait, self._send_now)
-            return
-        self._send_now()
-
-    def _send_now(self) -> None:
-        self._deferred = None
-        if self._closed:
-            return
-        self._last_request = time.monotonic()
-        self._outstanding = True
-        self.keyframe_requests_sent += 1
-        if self._request_task is None or self._request_task.done():
-            self._request_task = asyncio.ensure_future(self._send_keyframe_request())
+    def request_keyframe(self, layer: int = -1) -> None:
+        """Asks the publisher's sender for a keyframe of ``layer`` (default: the top
+        one), one request per need (see :class:`media.keyframes.KeyframeRequests`)."""
+        if self.kind == "video" and not self._closed:
+            self._requests[layer].request()
 
     def close(self) -> None:
         """Detaches every subscriber and stops forwarding. Idempotent."""
@@ -186,10 +155,8 @@ class Publisher:
         self._closed = True
         for subscriber in list(self.subscribers):
             subscriber.attach(None)
-        if self._request_task is not None:
-            self._request_task.cancel()
-        if self._deferred is not None:
-            self._deferred.cancel()
+        for requests in self._requests:
+            requests.close()
 
 
 class Subscriber(MediaStreamTrack):
@@ -206,6 +173,11 @@ class Subscriber(MediaStreamTrack):
     A video subscriber can be switched off (:attr:`enabled`) when the receiving
     link cannot carry video: frames are skipped, and switching it back on waits
     for a keyframe (which it requests).
+
+    On the packet path a video subscriber follows one simulcast layer of its
+    publisher and may cap the temporal layers it forwards (:meth:`select`): a layer
+    switch happens on a keyframe of the new layer (requested), a temporal change at
+    the start of a base-layer frame; dropped packets leave no gap in the numbering.
     """
 
     def __init__(self, kind: str, queue_size: int | None = None) -> None:
@@ -228,6 +200,14 @@ class Subscriber(MediaStreamTrack):
         self.rewriter = StreamRewriter(kind, random.getrandbits(16), random.getrandbits(32))
         self._send: PacketSend | None = None
         self._stopped = asyncio.Event()
+        self.layer = 0
+        """The publisher's layer forwarded now."""
+        self.wanted_layer = TOP_LAYER
+        """The layer asked for (:meth:`select`), before the publisher's are known."""
+        self._target: int | None = None
+        self.max_temporal = TOP_TEMPORAL
+        """Temporal layers forwarded: those with an id up to this."""
+        self._next_temporal = TOP_TEMPORAL
 
     @property
     def enabled(self) -> bool:
@@ -243,22 +223,56 @@ class Subscriber(MediaStreamTrack):
             self._waiting_for_keyframe = self.kind == "video"
             self.rewriter.restart()
             if self.publisher is not None and not self._paused:
-                self.publisher.request_keyframe()
+                self.publisher.request_keyframe(self.layer)
 
     def attach(self, publisher: Publisher | None) -> None:
         """Points this subscriber at ``publisher`` (or nothing)."""
         if self.publisher is publisher:
             return
-        if self.publisher is not None:
-            self.publisher.subscribers.discard(self)
+        old = self.publisher
+        if old is not None:
+            old.subscribers.discard(self)
+            old.layer_subscribers[self.layer].discard(self)
+            if self._target is not None:
+                old.layer_subscribers[self._target].discard(self)
+        self._target = None
         self.publisher = publisher
         self._ts_offset = None
         self.rewriter.switch()
         self._waiting_for_keyframe = self.kind == "video"
         if publisher is not None:
+            self.layer = min(self.wanted_layer, publisher.layers - 1)
             publisher.subscribers.add(self)
+            publisher.layer_subscribers[self.layer].add(self)
             if not self._paused:
-                publisher.request_keyframe()
+                publisher.request_keyframe(self.layer)
+
+    def select(self, layer: int, temporal: int = 2) -> None:
+        """Forwards ``layer`` of the publisher (capped at its top one) from its next
+        keyframe, and temporal layers up to ``temporal`` from the start of the next
+        base-layer frame."""
+        self.wanted_layer = layer
+        self._next_temporal = temporal
+        publisher = self.publisher
+        if publisher is None:
+            return
+        layer = min(layer, publisher.layers - 1)
+        if self._target is not None and self._target != layer:
+            publisher.layer_subscribers[self._target].discard(self)
+            self._target = None
+        if layer == self.layer or layer == self._target:
+            return
+        self._target = layer
+        publisher.layer_subscribers[layer].add(self)
+        if not self._paused:
+            publisher.request_keyframe(layer)
+
+    def _switch_layer(self, layer: int) -> None:
+        publisher = self.publisher
+        if publisher is not None:
+            publisher.layer_subscribers[self.layer].discard(self)
+        self.layer, self._target = layer, None
+        self.rewriter.switch()
 
     def push(self, frame: AssembledFrame) -> None:
         """Queues a frame for sending; drops instead of blocking."""
@@ -289,21 +303,38 @@ class Subscriber(MediaStreamTrack):
         except asyncio.QueueFull:
             self._overflow(encoded)
 
-    def push_packet(self, packet: RtpIn) -> None:
+    def push_packet(self, packet: RtpIn, layer: int = 0) -> None:
         """Rewrites one packet's numbers and sends it at once (packet path): no queue,
         nothing to lag behind; a slow link loses packets in the network, where its
-        receiver's NACKs and the relay's history deal with it. Never blocks."""
+        receiver's NACKs and the relay's history deal with it. Never blocks.
+
+        Args:
+            packet: The packet, as the publisher received it.
+            layer: Its simulcast layer (a packet of another layer than the one
+                followed only matters as the keyframe to switch to it on).
+        """
         send = self._send
         if send is None:
             return
+        if layer != self.layer:
+            if not packet.keyframe_start or layer != self._target:
+                return
+            self._switch_layer(layer)
         if not self._enabled:
             self.frames_skipped += packet.marker
+            return
+        if self.max_temporal != self._next_temporal and vp8_temporal_switch_point(
+                packet.payload):
+            self.max_temporal = self._next_temporal
+        if self.max_temporal < TOP_TEMPORAL and vp8_temporal_id(
+                packet.payload) > self.max_temporal:
+            self.rewriter.drop(packet.sequence_number)
             return
         numbers = self.rewriter.rewrite(packet.sequence_number, packet.timestamp,
                                         packet.keyframe_start)
         if numbers is None:
             if self.rewriter.waiting and self.publisher is not None:
-                self.publisher.request_keyframe()  # one request per need (coalesced)
+                self.publisher.request_keyframe(self.layer)  # one per need (coalesced)
             return
         self.frames_out += packet.marker
         self.bytes_out += len(packet.payload)
@@ -315,7 +346,7 @@ class Subscriber(MediaStreamTrack):
         self._send = send
         self._paused = False
         if self.publisher is not None:
-            self.publisher.request_keyframe()
+            self.publisher.request_keyframe(self.layer)
         try:
             await self._stopped.wait()
         finally:

@@ -50,6 +50,36 @@ def vp8_keyframe_start(payload: bytes) -> bool:
     return len(payload) > i and not payload[i] & 0x01
 
 
+def _vp8_tid_offset(payload: bytes) -> int:
+    """Where the TID/Y/KEYIDX byte is in a VP8 descriptor, or 0 if it has none."""
+    if len(payload) < 2 or not payload[0] & 0x80 or not payload[1] & 0x20:
+        return 0
+    ext, i = payload[1], 2
+    if ext & 0x80:  # I: picture id, 7 or 15 bits
+        if len(payload) <= i:
+            return 0
+        i += 2 if payload[i] & 0x80 else 1
+    if ext & 0x40:  # L: TL0PICIDX
+        i += 1
+    return i if len(payload) > i else 0
+
+
+def vp8_temporal_id(payload: bytes) -> int:
+    """The temporal layer id (TID) of a VP8 packet; 0 if it carries none."""
+    i = _vp8_tid_offset(payload)
+    return payload[i] >> 6 if i else 0
+
+
+def vp8_temporal_switch_point(payload: bytes) -> bool:
+    """True if this packet starts a base-layer (TID 0) VP8 frame: a point where the
+    temporal layers forwarded may change (every later frame refers only to frames
+    from here on, in the usual L1T2/L1T3 patterns)."""
+    if not payload or not payload[0] & 0x10 or payload[0] & 0x07:
+        return False
+    i = _vp8_tid_offset(payload)
+    return not (payload[i] >> 6 if i else 0)
+
+
 class StreamRewriter:
     """Maps one subscriber's incoming packets (from whichever publisher it follows) to
     the sequence numbers and timestamps of the one stream it sends.
@@ -92,6 +122,16 @@ class StreamRewriter:
         its numbering is unrelated to the previous one's."""
         self._unwrapper = SequenceUnwrapper()
         self._waiting = True
+
+    def drop(self, sequence_number: int) -> None:
+        """Leaves out a packet on purpose (a temporal layer not forwarded): when it is
+        the next in order, the ones after it close up, so the subscriber sees no gap.
+        (One left out of order stays a gap, as a loss would.)"""
+        ext = self._unwrapper.unwrap(sequence_number)
+        if self._waiting or ext < self._start_ext:
+            return
+        if ext + self._seq_offset == self._next_seq:
+            self._seq_offset -= 1
 
     def rewrite(self, sequence_number: int, timestamp: int,
                 keyframe_start: bool) -> tuple[int, int] | None:

@@ -145,6 +145,7 @@ class PublishTransport:
         self._emit = emit
         self._gap_timeout = gap_timeout
         self._packets = packets
+        self._simulcast: aiortc_internals.SimulcastOffer | None = None
         self._closed = False
         self.pc.on("track", self._on_track)
         self.pc.on("connectionstatechange", self._on_state)
@@ -156,11 +157,14 @@ class PublishTransport:
                 continue
             buffer = aiortc_internals.PassthroughBuffer(track.kind, self._gap_timeout)
             aiortc_internals.install_passthrough(receiver, buffer)
+            if track.kind == "video" and self._simulcast is not None:
+                buffer.rids = self._simulcast.rids
             publisher = Publisher(
                 self.participant_id,
                 track.kind,
                 functools.partial(aiortc_internals.send_keyframe_request, receiver, buffer),
                 self._on_first_frame,
+                layers=max(1, len(buffer.rids)),
             )
             buffer.on_frame = publisher.on_frame
             buffer.on_keyframe_needed = publisher.request_keyframe
@@ -188,10 +192,18 @@ class PublishTransport:
         """
         for kind in check_publish_offer(sdp):
             pin_codecs(self.pc.addTransceiver(kind, direction="recvonly"))
+        if self._packets:  # layers are chosen per packet: the frame path takes one
+            self._simulcast = aiortc_internals.read_simulcast_offer(sdp)
         try:
             await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
             aiortc_internals.install_direct_receive(self.pc)
             await self.pc.setLocalDescription(await self.pc.createAnswer())
+            if self._simulcast is not None:
+                video = next(t for t in self.pc.getTransceivers() if t.kind == "video")
+                aiortc_internals.install_simulcast(video.receiver.transport,
+                                                   video.receiver, self._simulcast)
+                return aiortc_internals.answer_simulcast(self.pc.localDescription.sdp,
+                                                         self._simulcast)
         except (ValueError, KeyError) as exc:
             raise MediaError("invalid_sdp", f"the offer could not be applied ({exc})") from exc
         except Exception as exc:  # aiortc raises OperationError/InvalidStateError

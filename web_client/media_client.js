@@ -20,6 +20,17 @@ export const MEDIA_CONSTRAINTS = Object.freeze({
   video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } },
 });
 
+/**
+ * The camera's simulcast layers, highest first (a server that refuses simulcast
+ * gets the first): 640x480 and 320x240, each with three temporal layers (full,
+ * half and quarter frame rate), so the relay picks per viewer without transcoding.
+ * (Chrome sends at most two simulcast layers of a 640x480 camera.)
+ */
+export const CAMERA_LAYERS = Object.freeze([
+  { rid: 'f', maxBitrate: 900_000, scalabilityMode: 'L1T3' },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 300_000, scalabilityMode: 'L1T3' },
+]);
+
 /** Raised when the browser cannot use the session's pinned codec. */
 export class CodecError extends Error {
   /** @param {string} codec e.g. "video/VP8". */
@@ -204,7 +215,9 @@ export class Publisher {
       this.senders.audio = transceiver.sender;
     }
     if (video) {
-      const transceiver = this.pc.addTransceiver(video, { direction: 'sendonly', streams: [this.stream] });
+      const transceiver = this.pc.addTransceiver(video, {
+        direction: 'sendonly', streams: [this.stream], sendEncodings: CAMERA_LAYERS.map((l) => ({ ...l })),
+      });
       preferCodec(transceiver, 'video', this.codecs.video ?? 'VP8');
       this.senders.video = transceiver.sender;
     }

@@ -366,6 +366,7 @@ function main() {
     participants: () => app.participants.values(),
     error: () => app.error,
     subscriber: () => media.subscriber,
+    publishPc: () => media.publisher?.pc ?? null,
     grid: app.grid,
     board: () => board.snapshot(),
     link: () => link,

@@ -30,6 +30,7 @@ import { noticeText } from './room_view.js';
  * @property {() => Iterable<ParticipantInfo>} participants Everyone present except us.
  * @property {() => string|null} error
  * @property {() => Subscriber|null} subscriber
+ * @property {() => RTCPeerConnection|null} publishPc Our send connection, if any.
  * @property {TileGrid} grid
  * @property {() => BoardSnapshot} board Agenda, timer (remaining time computed now from
  *   the server state and clock offset), chat, notes text, clock offset, rejoin count.
@@ -63,6 +64,35 @@ export async function remoteStats(subscriber, grid) {
     }
   });
   return Array.from(entries.values());
+}
+
+/**
+ * One simulcast layer we send, from the send connection's outbound-rtp report.
+ * @typedef {Object} SentLayer
+ * @property {string} rid
+ * @property {number} width Encoded frame width (0 before the first frame).
+ * @property {number} fps Frames encoded per second.
+ * @property {number} frames_sent
+ * @property {string} limitation `qualityLimitationReason`.
+ */
+
+/**
+ * The video layers we send, highest first.
+ * @param {RTCPeerConnection|null} pc
+ * @returns {Promise<Array<SentLayer>>}
+ */
+export async function sentLayers(pc) {
+  const report = await pc?.getStats();
+  /** @type {Array<SentLayer>} */
+  const out = [];
+  report?.forEach((stat) => {
+    if (stat.type !== 'outbound-rtp' || stat.kind !== 'video') return;
+    out.push({
+      rid: stat.rid ?? '', width: stat.frameWidth ?? 0, fps: stat.framesPerSecond ?? 0,
+      frames_sent: stat.framesSent ?? 0, limitation: stat.qualityLimitationReason ?? '',
+    });
+  });
+  return out.sort((a, b) => b.width - a.width);
 }
 
 /**
@@ -114,6 +144,7 @@ export function installTestHook(source) {
     }),
     remoteStats: () => remoteStats(source.subscriber(), source.grid),
     receivePath: () => receivePath(source.subscriber()),
+    sentLayers: () => sentLayers(source.publishPc()),
     board: () => source.board(),
     restartMedia: () => source.link().restartMedia(),
   };

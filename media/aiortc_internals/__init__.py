@@ -34,6 +34,11 @@ pyproject.toml); ``tests/unit/test_aiortc_internals.py`` fails if they change:
   (packets received and lost, jitter in clock units) that ``getStats`` reports;
   read synchronously for the uplink quality sampler, leaving out the SSRCs in
   ``RTCRtpReceiver._RTCRtpReceiver__rtx_ssrc`` (retransmission streams).
+* Simulcast (``simulcast.py``): the DTLS transport's ``_rtp_header_extensions_map``
+  (its ``__ids.rtp_stream_id`` / ``repaired_rtp_stream_id``), the receiver's
+  ``__rtx_ssrc`` (RTX streams paired by repaired RID) and ``__nack_generator``
+  (replaced by one generator per SSRC), and ``_handle_rtp_packet`` looked up on the
+  instance by the DTLS transport (wrapped to learn the pairs).
 * ``aioice.ice.get_host_addresses``: looked up at call time by
   ``Connection.gather_candidates``; replaced to gather host candidates only on the
   configured addresses (e.g. 127.0.0.1 in tests, which aioice skips by default).
@@ -50,13 +55,20 @@ from aiortc import RTCRtpReceiver, RTCRtpSender
 
 from media.aiortc_internals.packets import PacketSink, install_packet_sender
 from media.aiortc_internals.receive import install_direct_receive, run_now
+from media.aiortc_internals.simulcast import (
+    SimulcastOffer,
+    answer_simulcast,
+    install_simulcast,
+    read_simulcast_offer,
+)
 from media.assembler import DEFAULT_GAP_TIMEOUT, AssembledFrame, FrameAssembler
 from media.events import StreamCounters
 
-__all__ = ["PacketSink", "PassthroughBuffer", "check_internals", "install_direct_receive",
-           "install_packet_sender", "install_passthrough", "receiver_streams",
-           "restrict_host_addresses", "route_keyframe_requests", "run_now",
-           "send_keyframe_request"]
+__all__ = ["PacketSink", "PassthroughBuffer", "SimulcastOffer", "answer_simulcast",
+           "check_internals", "install_direct_receive", "install_packet_sender",
+           "install_passthrough", "install_simulcast", "read_simulcast_offer",
+           "receiver_streams", "restrict_host_addresses", "route_keyframe_requests",
+           "run_now", "send_keyframe_request"]
 
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
 _STREAMS_ATTR = "_RTCRtpReceiver__remote_streams"
@@ -81,9 +93,16 @@ class PassthroughBuffer:
         self.ssrc: int | None = None
         self.on_frame: Callable[[AssembledFrame], None] = lambda frame: None
         self.on_keyframe_needed: Callable[[], None] = lambda: None
-        self.on_packet: Callable[[int, int, bool, bytes, tuple[bool, int] | None], None] | None
-        self.on_packet = None
-        """Set: the packet path (each packet handed on as it arrives, no assembly)."""
+        self.on_packet: Callable[[int, int, int, bool, bytes, tuple[bool, int] | None],
+                                 None] | None = None
+        """Set: the packet path (each packet handed on as it arrives, no assembly), with
+        its layer index first (0 without simulcast)."""
+        self.rids: tuple[str, ...] = ()
+        """The simulcast layers' RIDs, lowest first (empty: one layer)."""
+        self.layer_of: dict[int, int] = {}
+        """Each simulcast stream's SSRC to its layer index, learned from its RID."""
+        self.ssrc_of: dict[int, int] = {}
+        """Each layer index to its stream's SSRC."""
 
     @property
     def capacity(self) -> int:
@@ -95,8 +114,15 @@ class PassthroughBuffer:
         self.ssrc = packet.ssrc
         payload: bytes = packet.payload
         if self.on_packet is not None:
-            self.on_packet(packet.sequence_number, packet.timestamp, bool(packet.marker),
-                           payload, packet.extensions.audio_level)
+            layer = self.layer_of.get(packet.ssrc, 0) if self.rids else 0
+            if self.rids and packet.ssrc not in self.layer_of:
+                rid = packet.extensions.rtp_stream_id
+                if rid not in self.rids:
+                    return False, None  # a stream not yet named by its RID
+                layer = self.layer_of[packet.ssrc] = self.rids.index(rid)
+                self.ssrc_of[layer] = packet.ssrc
+            self.on_packet(layer, packet.sequence_number, packet.timestamp,
+                           bool(packet.marker), payload, packet.extensions.audio_level)
             return False, None
         frames, want_keyframe = self.assembler.add(
             sequence_number=packet.sequence_number,
@@ -127,10 +153,13 @@ def install_passthrough(receiver: RTCRtpReceiver, buffer: PassthroughBuffer) -> 
     setattr(receiver, _JITTER_ATTR, buffer)
 
 
-async def send_keyframe_request(receiver: RTCRtpReceiver, buffer: PassthroughBuffer) -> None:
-    """Sends a PLI for the stream ``buffer`` has seen (no-op before any packet)."""
-    if buffer.ssrc is not None:
-        await receiver._send_rtcp_pli(buffer.ssrc)
+async def send_keyframe_request(receiver: RTCRtpReceiver, buffer: PassthroughBuffer,
+                                layer: int = 0) -> None:
+    """Sends a PLI for the stream ``buffer`` has seen (its ``layer``'s, with simulcast;
+    no-op before any packet)."""
+    ssrc = buffer.ssrc_of.get(layer) if buffer.rids else buffer.ssrc
+    if ssrc is not None:
+        await receiver._send_rtcp_pli(ssrc)
 
 
 def receiver_streams(receiver: RTCRtpReceiver, clock_rate: int) -> list[StreamCounters]:

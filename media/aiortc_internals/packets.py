@@ -13,7 +13,7 @@ from typing import Any
 from aiortc import RTCRtpSender, rtcrtpsender
 from aiortc.rtcdtlstransport import State as DtlsState
 
-from media.forwarder import RtpIn
+from media.rtp_in import RtpIn
 
 logger = logging.getLogger(__name__)
 

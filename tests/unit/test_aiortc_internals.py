@@ -57,7 +57,7 @@ async def test_a_real_sender_runs_our_packet_sink_and_answers_nacks_from_it() ->
     from aiortc import rtcrtpsender
     from aiortc.rtcdtlstransport import State
 
-    from media.forwarder import RtpIn
+    from media.rtp_in import RtpIn
 
     source = inspect.getsource(rtcrtpsender.RTCRtpSender)
     assert "self._run_rtp(parameters.codecs[0])" in source  # looked up on the instance

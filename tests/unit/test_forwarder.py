@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 import media.forwarder as forwarder
+import media.keyframes as keyframes
 from media.assembler import AssembledFrame
 from media.forwarder import Publisher, Subscriber
 
@@ -22,9 +23,11 @@ class Upstream:
 
     def __init__(self) -> None:
         self.plis = 0
+        self.layers: list[int] = []
 
-    async def send(self) -> None:
+    async def send(self, layer: int) -> None:
         self.plis += 1
+        self.layers.append(layer)
 
 
 async def started(subscriber: Subscriber) -> asyncio.Task[forwarder.EncodedFrame]:
@@ -37,8 +40,8 @@ async def started(subscriber: Subscriber) -> asyncio.Task[forwarder.EncodedFrame
 async def test_a_subscriber_waiting_for_a_keyframe_keeps_asking_for_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(forwarder, "KEYFRAME_REQUEST_INTERVAL", 0.05)
-    monkeypatch.setattr(forwarder, "KEYFRAME_RETRY_SECONDS", 0.05)
+    monkeypatch.setattr(keyframes, "KEYFRAME_REQUEST_INTERVAL", 0.05)
+    monkeypatch.setattr(keyframes, "KEYFRAME_RETRY_SECONDS", 0.05)
     upstream = Upstream()
     publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
     subscriber = Subscriber("video")
@@ -94,7 +97,7 @@ async def test_timestamps_continue_forward_when_a_subscriber_switches_publisher(
 async def test_one_loss_makes_exactly_one_keyframe_request(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(forwarder, "KEYFRAME_REQUEST_INTERVAL", 0.02)
+    monkeypatch.setattr(keyframes, "KEYFRAME_REQUEST_INTERVAL", 0.02)
     upstream = Upstream()
     publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
     for loss in range(20):
@@ -112,7 +115,7 @@ async def test_one_loss_makes_exactly_one_keyframe_request(
 async def test_joins_share_an_outstanding_request_and_a_keyframe_cancels_a_deferred_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(forwarder, "KEYFRAME_REQUEST_INTERVAL", 0.05)
+    monkeypatch.setattr(keyframes, "KEYFRAME_REQUEST_INTERVAL", 0.05)
     upstream = Upstream()
     publisher = Publisher("PA_p", "video", upstream.send, lambda p: None)
     subscribers = [Subscriber("video") for _ in range(5)]
@@ -150,10 +153,10 @@ async def test_packets_are_forwarded_as_they_arrive_from_a_keyframe_with_gaps_ke
         lambda seq, ts, packet: sent.append((seq, ts, packet.payload))))  # the sender starts
     await asyncio.sleep(0.01)
     assert upstream.plis == 1
-    publisher.on_packet(10, 3000, True, DELTA_PACKET, None)  # not a start point
-    publisher.on_packet(11, 6000, False, KEY_PACKET, None)
-    publisher.on_packet(12, 6000, True, b"\x80\x80\x80\x01rest", None)
-    publisher.on_packet(15, 9000, True, DELTA_PACKET, None)  # 13, 14 lost upstream
+    publisher.on_packet(0, 10, 3000, True, DELTA_PACKET, None)  # not a start point
+    publisher.on_packet(0, 11, 6000, False, KEY_PACKET, None)
+    publisher.on_packet(0, 12, 6000, True, b"\x80\x80\x80\x01rest", None)
+    publisher.on_packet(0, 15, 9000, True, DELTA_PACKET, None)  # 13, 14 lost upstream
     seqs = [seq for seq, _, _ in sent]  # sent in the publisher's own call, no queue
     assert len(sent) == 3
     assert seqs[1] == (seqs[0] + 1) & 0xFFFF and seqs[2] == (seqs[0] + 4) & 0xFFFF
