@@ -74,6 +74,25 @@ class StreamCounters:
 
 
 @dataclass(frozen=True, slots=True)
+class VideoSource:
+    """One participant's camera as the relay receives it (for the layer policy).
+
+    Attributes:
+        participant_id: Whose camera.
+        layers: How many simulcast layers it comes in (1: none).
+        layer_bytes: Payload bytes received so far, per layer (lowest first).
+        layer_age: Seconds since each layer's latest packet (``None``: never).
+        loud_packets: Audio packets of theirs so far with a speaking level.
+    """
+
+    participant_id: str
+    layers: int
+    layer_bytes: tuple[int, ...]
+    layer_age: tuple[float | None, ...]
+    loud_packets: int
+
+
+@dataclass(frozen=True, slots=True)
 class LinkCounters:
     """Cumulative counters of one participant's media, as the relay sees them.
 

@@ -39,6 +39,8 @@ TOP_LAYER = 2
 """The highest simulcast layer index (three layers: 0, 1, 2)."""
 TOP_TEMPORAL = 2
 """The highest temporal layer id (VP8 L1T3: 0, 1, 2)."""
+SPEAKING_DBOV = 50
+"""An audio level (-dBov, RFC 6464) under this is someone speaking."""
 DEFAULT_VIDEO_QUEUE = 30
 DEFAULT_AUDIO_QUEUE = 50
 
@@ -96,6 +98,8 @@ class Publisher:
         """Per layer: when its latest packet came (64-bit NTP; 0: never)."""
         self.frames_in = 0
         self.bytes_in = 0
+        self.loud_packets = 0
+        """Audio packets whose level says someone is speaking (the active speaker)."""
         self._requests = tuple(
             KeyframeRequests(functools.partial(send_keyframe_request, layer))
             for layer in range(layers))
@@ -130,6 +134,8 @@ class Publisher:
             self._on_first_frame(self)
         self.bytes_in += len(payload)
         self.layer_bytes[layer] += len(payload)
+        if audio_level is not None and audio_level[1] < SPEAKING_DBOV:
+            self.loud_packets += 1
         if layer == self.layers - 1:
             self.frames_in += marker
         start = self.kind == "video" and vp8_keyframe_start(payload)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from aiortc import RTCConfiguration
 
-from media.events import LinkCounters, MediaError, MediaEvent, MediaFlowing
+from media.events import LinkCounters, MediaError, MediaEvent, MediaFlowing, VideoSource
 from media.forwarder import Publisher
+from media.rtp_in import ntp_now
 from media.transport import PublishTransport, SubscribeTransport
 
 logger = logging.getLogger(__name__)
+NTP_SECOND = 1 << 32
+"""One second in 64-bit NTP time."""
 
 
 @dataclass(slots=True)
@@ -152,12 +155,6 @@ class SessionRouter:
         return LinkCounters(down_bytes=member.subscribe.bytes_out(),
                             down_gaps=member.subscribe.gaps_forwarded())
 
-    def set_receive_video(self, participant_id: str, enabled: bool) -> None:
-        """Forwards video to a participant, or stops (their audio continues)."""
-        member = self._members.get(participant_id)
-        if member is not None:
-            member.subscribe.set_video_enabled(enabled)
-
     async def restart_subscribe(self, participant_id: str) -> None:
         """Replaces a participant's receive connection with a new one (aiortc has no
         ICE restart); a fresh offer follows, with the next revision."""
@@ -169,7 +166,7 @@ class SessionRouter:
             participant_id, self._configuration, self._emit, first_revision=old.revision,
             packets=self._packets,
         )
-        member.subscribe.set_video_enabled(old.video_enabled)
+        member.subscribe.video_choices.update(old.video_choices)
         await old.close()
         self._subscribe_to_others(participant_id, member)
 
@@ -187,6 +184,29 @@ class SessionRouter:
         self._closed = True
         for participant_id in list(self._members):
             await self.remove_participant(participant_id)
+
+    def video_sources(self) -> list[VideoSource]:
+        """Every participant's camera as received now (layers, their bytes and age)."""
+        now = ntp_now()
+        out = []
+        for participant_id, member in self._members.items():
+            video = next((p for p in member.publishers if p.kind == "video"), None)
+            if video is None:
+                continue
+            loud = sum(p.loud_packets for p in member.publishers if p.kind == "audio")
+            out.append(VideoSource(
+                participant_id, video.layers, tuple(video.layer_bytes),
+                tuple((now - seen) / NTP_SECOND if seen else None
+                      for seen in video.layer_seen), loud))
+        return out
+
+    def select_video(self, participant_id: str,
+                     choices: Mapping[str, tuple[int, int] | None]) -> None:
+        """Forwards each publisher's video to a participant at the (spatial, temporal)
+        layers chosen, or not at all (``None``); publishers not named are unchanged."""
+        member = self._members.get(participant_id)
+        if member is not None:
+            member.subscribe.select_video(choices)
 
     def forwarded_streams(self) -> int:
         """Tracks being forwarded to subscribers now (switched-off video not counted)."""

@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from aiortc import (
     RTCConfiguration,
     RTCPeerConnection,
-    RTCRtpSender,
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
@@ -36,72 +35,9 @@ from media.events import (
     TransportFailed,
 )
 from media.forwarder import Publisher, Subscriber
+from media.sdp_checks import check_publish_offer, check_transport_parameters, pin_codecs
 
 logger = logging.getLogger(__name__)
-
-PINNED_CODECS = {"audio": ("audio/opus",), "video": ("video/vp8", "video/rtx")}
-"""Codecs (lower-case MIME types) allowed on every transceiver of a session."""
-REQUIRED_CODEC = {"audio": "opus", "video": "vp8"}
-
-
-def pin_codecs(transceiver: RTCRtpTransceiver) -> None:
-    """Restricts a transceiver to the session's codec for its kind."""
-    kind = transceiver.kind
-    codecs = [
-        c
-        for c in RTCRtpSender.getCapabilities(kind).codecs
-        if c.mimeType.lower() in PINNED_CODECS[kind]
-    ]
-    transceiver.setCodecPreferences(codecs)
-
-
-def check_transport_parameters(description: aiortc_sdp.SessionDescription) -> None:
-    """Every media section carries ICE credentials and a DTLS fingerprint (aiortc
-    would accept the description and fail later, in a task nobody awaits).
-
-    Raises:
-        MediaError: ``invalid_sdp`` if one does not.
-    """
-    for media in description.media:
-        ice, dtls = media.ice, media.dtls
-        if (ice is None or not ice.usernameFragment or not ice.password
-                or dtls is None or not dtls.fingerprints):
-            raise MediaError("invalid_sdp", "every media section needs ICE credentials and "
-                                            "a DTLS fingerprint")
-
-
-def check_publish_offer(sdp: str) -> list[str]:
-    """Validates a client's publish offer before it touches a peer connection.
-
-    Returns:
-        The kinds of the offer's media sections, in order.
-
-    Raises:
-        MediaError: ``invalid_sdp`` if it does not parse or has more than one audio
-            or video section; ``codec_unsupported`` if it lacks VP8 or Opus.
-    """
-    try:  # aiortc's parser also raises AssertionError, AttributeError, StopIteration...
-        description = aiortc_sdp.SessionDescription.parse(sdp)
-    except Exception as exc:
-        raise MediaError("invalid_sdp", "the offer is not valid SDP") from exc
-    kinds = [m.kind for m in description.media if m.kind in ("audio", "video")]
-    if not kinds:
-        raise MediaError("invalid_sdp", "the offer has no audio or video section")
-    if kinds.count("audio") > 1 or kinds.count("video") > 1:
-        raise MediaError("invalid_sdp", "publish at most one audio and one video track")
-    for media in description.media:
-        if media.kind not in REQUIRED_CODEC:
-            continue
-        names = {c.name.lower() for c in media.rtp.codecs}
-        if REQUIRED_CODEC[media.kind] not in names:
-            raise MediaError(
-                "codec_unsupported",
-                f"this session sends {media.kind} as {REQUIRED_CODEC[media.kind].upper()}"
-                f"; your browser offered only {sorted(names) or 'nothing'}",
-            )
-    check_transport_parameters(description)
-    return kinds
-
 
 def _report_state(
     pc: RTCPeerConnection, closed: bool, participant_id: str, direction: Direction,
@@ -253,7 +189,7 @@ class SubscribeTransport:
         self._dirty = False
         self._wake = asyncio.Event()
         self._closed = False
-        self.video_enabled = True
+        self.video_choices: dict[str, tuple[int, int] | None] = {}
         self.pc.on("connectionstatechange", self._on_state)
         self._task = asyncio.create_task(self._negotiate_loop())
 
@@ -275,7 +211,6 @@ class SubscribeTransport:
         )
         if free is None:
             subscriber = Subscriber(publisher.kind)
-            subscriber.enabled = self.video_enabled or subscriber.kind != "video"
             transceiver = self.pc.addTransceiver(subscriber, direction="sendonly")
             pin_codecs(transceiver)
 
@@ -290,6 +225,7 @@ class SubscribeTransport:
             free = _Slot(transceiver, subscriber)
             self.slots.append(free)
         free.subscriber.attach(publisher)
+        self._apply_choice(free.subscriber)
         self.request_renegotiation()
 
     def unsubscribe_from(self, participant_id: str) -> None:
@@ -303,12 +239,21 @@ class SubscribeTransport:
         if changed:
             self.request_renegotiation()
 
-    def set_video_enabled(self, enabled: bool) -> None:
-        """Forwards video to this participant, or skips it (audio continues)."""
+    def select_video(self, choices: Mapping[str, tuple[int, int] | None]) -> None:
+        """Per publisher (by participant id): the (spatial, temporal) layers to forward,
+        or ``None`` to skip its video. Kept for slots that are attached later."""
+        self.video_choices.update(choices)
         for slot in self.slots:
-            if slot.subscriber.kind == "video":
-                slot.subscriber.enabled = enabled
-        self.video_enabled = enabled
+            self._apply_choice(slot.subscriber)
+
+    def _apply_choice(self, subscriber: Subscriber) -> None:
+        publisher = subscriber.publisher
+        if subscriber.kind != "video" or publisher is None:
+            return
+        choice = self.video_choices.get(publisher.participant_id, (2, 2))
+        subscriber.enabled = choice is not None
+        if choice is not None:
+            subscriber.select(*choice)
 
     def bytes_out(self) -> int:
         """Media payload bytes sent to this participant so far."""

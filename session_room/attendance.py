@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from session_room.layers import VideoStep
 from session_room.quality import MediaMode, ModeReason
 from session_room.roles import LeaveReason, Role
 
@@ -50,6 +51,8 @@ class AttendanceEntry:
         reason: For ``left``: why.
         mode: For ``mode``: the new media mode.
         mode_reason: For ``mode``: why.
+        video_step: For ``mode``: the video step (a change of step alone is logged
+            too: lower layers and frame rates before audio-only).
     """
 
     kind: EntryKind
@@ -61,6 +64,7 @@ class AttendanceEntry:
     reason: LeaveReason | None = None
     mode: MediaMode | None = None
     mode_reason: ModeReason | None = None
+    video_step: VideoStep | None = None
 
 
 @dataclass(slots=True)
@@ -73,7 +77,8 @@ class PersonAttendance:
         first_active_at: When their media first flowed, or ``None``.
         left_reason: Why their last interval ended, or ``None`` while present.
         reconnects: Drops or replacements bridged inside the grace period.
-        mode_changes: ``(time, mode, reason)`` of every media-mode change.
+        mode_changes: ``(time, mode, reason, video step)`` of every change of media
+            mode or video step.
     """
 
     identity: str
@@ -83,7 +88,8 @@ class PersonAttendance:
     first_active_at: float | None = None
     left_reason: LeaveReason | None = None
     reconnects: int = 0
-    mode_changes: list[tuple[float, MediaMode, ModeReason]] = field(default_factory=list)
+    mode_changes: list[tuple[float, MediaMode, ModeReason, VideoStep]] = field(
+        default_factory=list)
     _open: set[str] = field(default_factory=set)
     _mode_seconds: dict[MediaMode, float] = field(default_factory=dict)
     _mode: MediaMode = MediaMode.VIDEO
@@ -148,8 +154,10 @@ def project(
         elif entry.kind is EntryKind.MODE:
             if entry.mode is not None and entry.participant_id in person._open:
                 person._enter_mode(entry.mode, entry.at)
+                default = VideoStep.FULL if entry.mode is MediaMode.VIDEO else VideoStep.OFF
                 person.mode_changes.append(
-                    (entry.at, entry.mode, entry.mode_reason or ModeReason.GOOD_LINK)
+                    (entry.at, entry.mode, entry.mode_reason or ModeReason.GOOD_LINK,
+                     entry.video_step or default)
                 )
         else:
             _left(person, entry)

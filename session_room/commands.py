@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from session_room.ids import Identity, ParticipantId
-from session_room.quality import LinkDirection, LinkSample, MediaMode
+from session_room.layers import VideoStep
+from session_room.quality import LinkDirection, LinkSample, MediaMode, ModeReason
 from session_room.roles import LeaveReason, Role
 from session_room.timer import TimerAction
 
@@ -99,7 +100,17 @@ class EndSession:
     """An administrator ends the session: everyone leaves and nobody may join again."""
 
 
-LinkCommand = ReportLink | ChooseMediaMode | SetMediaConnected
+@dataclass(frozen=True, slots=True)
+class ReportVideoStep:
+    """The video step the relay gives a participant now (from the edge): the lower of
+    what they receive of others and what their own camera reaches the relay in."""
+
+    participant_id: ParticipantId
+    step: VideoStep
+    reason: ModeReason
+
+
+LinkCommand = ReportLink | ChooseMediaMode | SetMediaConnected | ReportVideoStep
 AdminCommand = RemoveParticipant | EndSession
 RoomCommand = (
     Join | Leave | Disconnect | ExpireSeat | SetMediaState | MarkActive | LinkCommand

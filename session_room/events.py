@@ -75,6 +75,12 @@ class LinkChanged:
         """Whether the media mode (not only the quality) changed."""
         return self.previous.mode is not self.participant.link.mode
 
+    @property
+    def step_changed(self) -> bool:
+        """Whether the media mode or the video step changed (what the attendance log
+        records)."""
+        return self.mode_changed or self.previous.video_step is not self.participant.link.video_step
+
 
 @dataclass(frozen=True, slots=True)
 class AgendaChanged:

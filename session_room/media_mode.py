@@ -22,6 +22,11 @@ choice and whether media connected at all into a :class:`LinkView`. Rules:
   switches anyone to audio-only; the view says the device is busy.
 * A mode the person chose caps the result until they change it, also when the link
   alone already gives that mode: the reason is then the choice.
+* Video steps down before it stops (:mod:`session_room.layers`): the downlink's
+  budget, cut to what a weak link carried, decides whether video reaches the person
+  at all (not below :data:`VIDEO_MIN_KBPS`), and the relay reports the step it
+  gives them (a lower layer or frame rate) with its reason, shown as the reason
+  while the mode is video.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from session_room.layers import DownlinkBudget, VideoStep
 from session_room.quality import (
     MODE_ORDER,
+    VIDEO_MIN_KBPS,
     LinkDirection,
     LinkSample,
     MediaMode,
@@ -56,6 +63,8 @@ class LinkView:
         device_busy: Their computer (or the relay) was short of CPU in the latest
             sample: a low level is the device's, not the network's ("your computer
             is busy", never audio-only for it alone).
+        video_step: The step of video they are on (``off`` unless the mode is video).
+        budget_kbps: Their downlink's budget (``None``: not limited).
     """
 
     quality: QualityLevel = QualityLevel.GOOD
@@ -64,6 +73,8 @@ class LinkView:
     sends_video: bool = True
     receives_video: bool = True
     device_busy: bool = False
+    video_step: VideoStep = VideoStep.FULL
+    budget_kbps: float | None = None
 
 
 class LinkState:
@@ -83,6 +94,9 @@ class LinkState:
         self.connected = True
         self._no_audio = False
         self._busy = dict.fromkeys(LinkDirection, False)
+        self.budget = DownlinkBudget()
+        self.step, self.step_reason = VideoStep.FULL, ModeReason.GOOD_LINK
+        """The step the relay reports, and why it is below full."""
 
     def level(self, direction: LinkDirection) -> QualityLevel:
         """The smoothed level of one direction."""
@@ -97,8 +111,11 @@ class LinkState:
             # low after a bottleneck has gone, so it would keep the video off for good
             sample = dataclasses.replace(sample, capacity_kbps=None)
         self._busy[direction] = sample.device_busy
-        video_was_off = tracker.level <= QualityLevel.POOR
+        video_was_off = (tracker.level <= QualityLevel.POOR if direction is LinkDirection.UPLINK
+                         else not self._receives())
         tracker.add(sample)
+        if direction is LinkDirection.DOWNLINK:
+            self.budget.add(sample)
         if tracker.last_seen is QualityLevel.LOST and video_was_off:
             self._lost_runs[direction] += 1
         else:
@@ -108,11 +125,14 @@ class LinkState:
         elif all(t.level > QualityLevel.LOST for t in self._trackers.values()):
             self._no_audio = False
 
+    def _receives(self) -> bool:
+        return self.budget.kbps is None or self.budget.kbps >= VIDEO_MIN_KBPS
+
     def view(self) -> LinkView:
         """The mode, reason and video directions the link allows now."""
         up = self._trackers[LinkDirection.UPLINK].level
         down = self._trackers[LinkDirection.DOWNLINK].level
-        sends, receives = up >= QualityLevel.FAIR, down >= QualityLevel.FAIR
+        sends, receives = up >= QualityLevel.FAIR, self._receives()
         if not self.connected:
             mode, reason = MediaMode.CHAT_ONLY, ModeReason.MEDIA_FAILED
         elif self._no_audio:
@@ -121,6 +141,8 @@ class LinkState:
             mode, reason = MediaMode.AUDIO_ONLY, ModeReason.WEAK_DOWNLINK
         elif not sends:
             mode, reason = MediaMode.AUDIO_ONLY, ModeReason.WEAK_UPLINK
+        elif self.step < VideoStep.FULL:
+            mode, reason = MediaMode.VIDEO, self.step_reason
         else:
             mode, reason = MediaMode.VIDEO, ModeReason.GOOD_LINK
         if (self.chosen is not None and self.chosen is not MediaMode.VIDEO
@@ -131,5 +153,6 @@ class LinkState:
             mode, reason = self.chosen, ModeReason.CHOSEN
         if mode is MediaMode.CHAT_ONLY or reason is ModeReason.CHOSEN:
             sends = receives = False
+        step = self.step if mode is MediaMode.VIDEO else VideoStep.OFF
         return LinkView(min(up, down), mode, reason, sends, receives,
-                        any(self._busy.values()))
+                        any(self._busy.values()), step, self.budget.kbps)

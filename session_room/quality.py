@@ -48,6 +48,8 @@ class ModeReason(StrEnum):
     NO_AUDIO = "no_audio"
     MEDIA_FAILED = "media_failed"
     CHOSEN = "chosen"
+    DEVICE_BUSY = "device_busy"
+    """Video at a lower step because the sender's computer is short of CPU."""
 
 
 class LinkDirection(StrEnum):

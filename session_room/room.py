@@ -18,6 +18,7 @@ from session_room.commands import (
     MarkActive,
     RemoveParticipant,
     ReportLink,
+    ReportVideoStep,
     SetMediaConnected,
     SetMediaState,
 )
@@ -123,7 +124,8 @@ class SessionRoom:
             return self._set_media_state(command, now)
         if isinstance(command, MarkActive):
             return self._mark_active(command, now)
-        if isinstance(command, (ReportLink, ChooseMediaMode, SetMediaConnected)):
+        if isinstance(command, (ReportLink, ChooseMediaMode, SetMediaConnected,
+                                ReportVideoStep)):
             return self._link(command, now)
         actor = None if command.participant_id is None else self._require(command.participant_id)
         return list(self.board.handle(command, actor, now))
@@ -256,6 +258,8 @@ class SessionRoom:
             state.add(command.direction, command.sample)
         elif isinstance(command, ChooseMediaMode):
             state.chosen = command.mode
+        elif isinstance(command, ReportVideoStep):
+            state.step, state.step_reason = command.step, command.reason
         else:
             state.connected = command.connected
         view = state.view()

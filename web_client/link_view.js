@@ -6,7 +6,7 @@
  * decides the mode; this only words it).
  */
 
-import { MediaMode, ModeReason, QualityLevel } from './protocol.js';
+import { MediaMode, ModeReason, QualityLevel, VideoStep } from './protocol.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 
@@ -19,6 +19,7 @@ import { MediaMode, ModeReason, QualityLevel } from './protocol.js';
  * @property {boolean} sends_video Their browser should send video.
  * @property {boolean} receives_video The relay forwards video to them.
  * @property {boolean} device_busy Their computer (or the relay) is short of CPU.
+ * @property {number} video_step VideoStep (0 off .. 4 full).
  */
 
 /**
@@ -48,7 +49,21 @@ export function linkOf(participant) {
     sends_video: participant?.sends_video ?? true,
     receives_video: participant?.receives_video ?? true,
     device_busy: participant?.device_busy ?? false,
+    video_step: participant?.video_step ?? VideoStep.FULL,
   };
+}
+
+/**
+ * The words of a reduced video step ("low video — weak connection"), or null at full
+ * video or outside video mode.
+ * @param {LinkInfo} link
+ * @returns {string|null}
+ */
+export function stepLabel(link) {
+  if (link.media_mode !== MediaMode.VIDEO || link.video_step >= VideoStep.FULL) return null;
+  const what = link.video_step >= VideoStep.LOW ? 'low video' : 'low video, fewer frames';
+  const why = link.mode_reason === ModeReason.DEVICE_BUSY ? 'computer busy' : 'weak connection';
+  return `${what} — ${why}`;
 }
 
 /**
@@ -84,7 +99,7 @@ export function qualityWord(level) {
 /**
  * Why a remote tile shows no live video, or null when its video can show.
  * @typedef {Object} TileLinkState
- * @property {string} key 'reconnecting'|'chat_only'|'audio_only'|'paused'.
+ * @property {string} key 'reconnecting'|'chat_only'|'audio_only'|'paused'|'low_video'.
  * @property {string} label Visible text on the tile.
  */
 
@@ -108,7 +123,8 @@ export function remoteTileState(participant, viewer) {
     const what = viewer.chosenMode === MediaMode.CHAT_ONLY ? 'chat only' : 'audio only';
     return { key: 'paused', label: `video off — you chose ${what}` };
   }
-  return null;
+  const step = stepLabel(link);
+  return step ? { key: 'low_video', label: step } : null;
 }
 
 /**
@@ -123,7 +139,7 @@ export function selfTileLabel(self) {
     return link.mode_reason === ModeReason.CHOSEN ? 'audio only' : 'not sending video — weak connection';
   }
   if (busyAndSlowed(link)) return 'your computer is busy';
-  return null;
+  return stepLabel(link);
 }
 
 /**

@@ -202,6 +202,26 @@ export class Publisher {
   }
 
   /**
+   * Sends the camera's top layer or spares it (a busy computer then encodes only the
+   * low layer: its video steps down instead of stuttering). Idempotent.
+   * @param {boolean} on
+   * @returns {Promise<void>}
+   */
+  async setTopLayer(on) {
+    const sender = this.senders.video;
+    if (!sender || this.pc.signalingState === 'closed') return;
+    const parameters = sender.getParameters();
+    const top = parameters.encodings?.find((encoding) => encoding.rid === CAMERA_LAYERS[0].rid);
+    if (!top || top.active === on) return;
+    top.active = on;
+    try {
+      await sender.setParameters(parameters);
+    } catch (error) {
+      console.warn('[mentor-rooms] setParameters failed', error);
+    }
+  }
+
+  /**
    * Adds the transceivers and builds the offer, with all ICE candidates in it.
    * @returns {Promise<string>} The offer SDP to send as `publish_offer`.
    * @throws {CodecError} If the pinned codec is unavailable.

@@ -93,7 +93,16 @@ export const ModeReason = Object.freeze({
   "WEAK_UPLINK": "weak_uplink",
   "NO_AUDIO": "no_audio",
   "MEDIA_FAILED": "media_failed",
-  "CHOSEN": "chosen"
+  "CHOSEN": "chosen",
+  "DEVICE_BUSY": "device_busy"
+});
+
+export const VideoStep = Object.freeze({
+  "OFF": 0,
+  "LOW_FPS": 1,
+  "LOW_HALF_FPS": 2,
+  "LOW": 3,
+  "FULL": 4
 });
 
 export const MediaKind = Object.freeze({
@@ -377,6 +386,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {boolean} [sends_video]
  * @property {boolean} [receives_video]
  * @property {boolean} [device_busy]
+ * @property {number} [video_step]
  * @property {boolean} [connected]
  */
 /**
@@ -430,6 +440,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {(number|null)} [rtt_ms]
  * @property {(number|null)} [available_outgoing_kbps]
  * @property {boolean} [device_busy]
+ * @property {*} [tile_heights]
  */
 /**
  * @typedef {Object} Redirect

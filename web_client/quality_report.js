@@ -124,6 +124,10 @@ class CpuPressure {
  * @property {() => RTCPeerConnection|null} receivePc
  * @property {() => RTCPeerConnection|null} publishPc
  * @property {(report: QualityReport) => boolean} send True if it went out.
+ * @property {(busy: boolean) => void} [busyChanged] Told each report whether this
+ *   computer looked short of CPU.
+ * @property {() => Record<string, number>} [tileHeights] How tall each remote video
+ *   shows (CSS pixels), by participant id: a small tile needs no top layer.
  */
 
 /**
@@ -224,6 +228,8 @@ export class QualityReporter {
     this.previous = null;
     /** Reports sent since the page loaded. */
     this.sent = 0;
+    /** Whether the latest report said this computer was short of CPU. */
+    this.lastBusy = false;
     this.pressure = new CpuPressure();
     /** When the last tick fired (performance.now), 0 before the first. */
     this.lastTick = 0;
@@ -297,10 +303,12 @@ export class QualityReporter {
         jitter_ms: clamp(folded.jitterMs, 0, MAX_MS),
         rtt_ms: typeof rtt === 'number' ? clamp(rtt * 1000, 0, MAX_MS) : null,
         available_outgoing_kbps: typeof outgoing === 'number' ? Math.max(0, outgoing / 1000) : null,
-        device_busy: this.deviceBusy(encoderState(publishStats, publishPc)),
+        device_busy: this.lastBusy = this.deviceBusy(encoderState(publishStats, publishPc)),
+        tile_heights: this.source.tileHeights?.() ?? {},
       });
       this.lateMs = 0;
       if (sent) this.sent += 1;
+      this.source.busyChanged?.(this.lastBusy);
     } catch (error) {
       this.previous = null; // closed while reading: start over
       const state = /** @type {string} */ (pc.connectionState); // it may have closed meanwhile

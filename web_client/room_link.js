@@ -28,6 +28,9 @@ import { hideNotice, showNotice } from './room_view.js';
 const MODE_NOTICE = 'mode';
 const MEDIA_NOTICE = 'media';
 
+/** How long a computer must stay calm before its camera sends its top layer again. */
+export const TOP_LAYER_BACK_MS = 20_000;
+
 export class RoomLink {
   /**
    * Binds the mode chooser (`#media-mode-choice`).
@@ -48,7 +51,11 @@ export class RoomLink {
       receivePc: () => media.subscriber?.pc ?? null,
       publishPc: () => media.publisher?.pc ?? null,
       send: (report) => Boolean(this.send(report)),
+      tileHeights: () => grid.heights(),
+      busyChanged: (busy) => this.spareCamera(busy),
     });
+    /** When this computer last looked busy (ms, `performance.now()`). */
+    this.lastBusyAt = -Infinity;
     this.recovery = new MediaRecovery({
       peers: () => media.peers(),
       active,
@@ -60,6 +67,17 @@ export class RoomLink {
     });
     this.select = byId('media-mode-choice', HTMLSelectElement);
     this.select.addEventListener('change', () => this.choose(this.select.value));
+  }
+
+  /**
+   * Steps our own video down a layer while this computer is busy, and back once it
+   * has been calm for {@link TOP_LAYER_BACK_MS}.
+   * @param {boolean} busy
+   */
+  spareCamera(busy) {
+    const now = performance.now();
+    if (busy) this.lastBusyAt = now;
+    void this.media.publisher?.setTopLayer(now - this.lastBusyAt > TOP_LAYER_BACK_MS);
   }
 
   /**

@@ -59,6 +59,8 @@ export class Tile {
     this.quality = el('span', { className: 'tile-quality', attrs: { role: 'img' } });
     /** On one's own tile: why the server holds our video back. */
     this.linkPill = el('span', { className: 'tile-link' });
+    /** Video held back (audio only, paused...): the tile shows why instead. */
+    this.held = false;
     this.linkPill.hidden = true;
     const footer = el('div', {
       className: 'tile-footer',
@@ -135,8 +137,11 @@ export class Tile {
     this.linkLabel = state?.label ?? (this.self ? selfTileLabel(participant) ?? '' : '');
     if (state) this.element.dataset.link = state.key;
     else delete this.element.dataset.link;
-    this.linkPill.textContent = this.self ? this.linkLabel : '';
-    this.linkPill.hidden = !this.self || this.linkLabel === '';
+    // a lower step still shows video: its label is a pill over the picture
+    const pill = this.self || state?.key === 'low_video';
+    this.held = !this.self && state !== null && !pill;
+    this.linkPill.textContent = pill ? this.linkLabel : '';
+    this.linkPill.hidden = this.linkPill.textContent === '';
     const who = this.self ? `${participant.display_name} (you)` : participant.display_name;
     const parts = [
       roleLabel(participant.role),
@@ -192,7 +197,7 @@ export class Tile {
     const stream = this.video.srcObject instanceof MediaStream ? this.video.srcObject : null;
     const hasVideoTrack = Boolean(stream && stream.getVideoTracks().length > 0);
     const videoOff = Boolean(this.info?.video_muted);
-    const held = !this.self && this.linkLabel !== ''; // a frozen frame would mislead
+    const held = this.held; // a frozen frame would mislead
     const showVideo = hasVideoTrack && !videoOff && !held && this.video.videoWidth > 0;
     this.element.toggleAttribute('data-show-video', showVideo);
     if (held) this.status.textContent = this.linkLabel;
@@ -225,6 +230,21 @@ export class TileGrid {
     this.viewer = FULL_VIEWER;
     new ResizeObserver(() => this.layout()).observe(container);
   }
+
+  /**
+   * How tall each remote tile shows its video (CSS pixels), by participant id (at
+   * most 16, as the quality report allows).
+   * @returns {Record<string, number>}
+   */
+  heights() {
+    /** @type {Record<string, number>} */
+    const out = {};
+    for (const [id, tile] of Array.from(this.tiles.entries()).slice(0, 16)) {
+      out[id] = Math.round(tile.element.clientHeight);
+    }
+    return out;
+  }
+
 
   /**
    * Adds or updates the tile of a publishing participant.

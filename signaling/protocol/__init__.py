@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter
 
 from session_room.errors import ErrorCode
+from session_room.layers import VideoStep
 from session_room.quality import MediaMode, ModeReason, QualityLevel
 from session_room.roles import LeaveReason, Role, SessionKind
 from session_room.timer import TimerAction, TimerStatus
@@ -108,6 +109,9 @@ class ParticipantInfo(_Message):
     device_busy: bool = False
     """Their computer (or the relay) is short of CPU: shown as "computer busy", not as
     a weak connection."""
+    video_step: VideoStep = VideoStep.FULL
+    """How much video they get and give now (lower layers and frame rates before
+    audio-only; ``mode_reason`` says why while the mode is video)."""
     connected: bool = True
     """False while their connection dropped and their seat is held for a rejoin."""
 
@@ -206,6 +210,11 @@ class QualityReport(_Message):
     device_busy: bool = False
     """The page's computer was short of CPU in the window (CPU pressure, the encoder
     limited by CPU, or the page's own timers running late)."""
+    tile_heights: dict[Annotated[str, Field(max_length=64)],
+                       Annotated[int, Field(ge=0, le=20_000)]] = Field(
+        default_factory=dict, max_length=16)
+    """How tall (CSS pixels) the page shows each other participant's video, by
+    participant id: a small tile needs no top layer."""
 
 
 class ChooseMediaMode(_Message):

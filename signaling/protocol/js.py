@@ -14,6 +14,7 @@ from typing import Any
 
 from session_room.agenda import ItemStatus
 from session_room.errors import ErrorCode
+from session_room.layers import VideoStep
 from session_room.quality import MediaMode, ModeReason, QualityLevel
 from session_room.roles import LeaveReason, Role, SessionKind
 from session_room.timer import TimerAction, TimerStatus
@@ -95,6 +96,7 @@ def render() -> str:
         _enum_js("QualityLevel", QualityLevel),
         _enum_js("MediaMode", MediaMode),
         _enum_js("ModeReason", ModeReason),
+        _enum_js("VideoStep", VideoStep),
         _enum_js("MediaKind", protocol.MediaKind),
         _enum_js("ItemStatus", ItemStatus),
         _enum_js("TimerStatus", TimerStatus),

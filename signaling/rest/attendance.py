@@ -69,6 +69,9 @@ def build_attendance_router(store: SessionStore, auth: RestAuth, grace: float) -
 def _cell(person: dict[str, Any], column: str) -> object:
     if column.startswith("seconds_") and column != "seconds_present":
         return person["seconds_by_mode"][column.removeprefix("seconds_")]
-    if column == "mode_changes":  # "time mode (reason)" separated by "; "
-        return "; ".join(f"{c['at']} {c['mode']} ({c['reason']})" for c in person[column])
+    if column == "mode_changes":  # "time mode[/step] (reason)" separated by "; "
+        return "; ".join(
+            f"{c['at']} {c['mode']}"
+            + (f"/{c['video_step']}" if c["mode"] == "video" and c["video_step"] != "full"
+               else "") + f" ({c['reason']})" for c in person[column])
     return person[column]

@@ -26,6 +26,7 @@ from session_room.events import (
     ParticipantResumed,
 )
 from session_room.ids import SessionId
+from session_room.layers import VideoStep
 from session_room.quality import MediaMode, ModeReason
 from session_room.roles import LeaveReason, Role
 from session_room.room import SessionSpec
@@ -40,11 +41,12 @@ ALIVE = "alive"
 def entry_for(event: Event) -> AttendanceEntry | None:
     """The log entry a room event makes (``None`` for events attendance ignores)."""
     if isinstance(event, LinkChanged):
-        if not event.mode_changed:
+        if not event.step_changed:
             return None
         p, link = event.participant, event.participant.link
         return AttendanceEntry(EntryKind.MODE, p.identity, p.participant_id, p.display_name,
-                               p.role, event.at, mode=link.mode, mode_reason=link.reason)
+                               p.role, event.at, mode=link.mode, mode_reason=link.reason,
+                               video_step=link.video_step)
     if isinstance(event, (ParticipantJoined, ParticipantResumed)):
         kind, reason = EntryKind.JOINED, None
     elif isinstance(event, ParticipantActivated):
@@ -59,6 +61,14 @@ def entry_for(event: Event) -> AttendanceEntry | None:
     return AttendanceEntry(
         kind, p.identity, p.participant_id, p.display_name, p.role, event.at, reason
     )
+
+
+async def log_events(store: SessionStore, session_id: SessionId, events: list[Event]) -> None:
+    """Appends the attendance entries of ``events`` to the session's durable log."""
+    for event in events:
+        entry = entry_for(event)
+        if entry is not None:
+            await store.append_attendance(session_id, encode(entry))
 
 
 def encode(entry: AttendanceEntry) -> str:
@@ -81,6 +91,7 @@ def decode(records: list[str]) -> tuple[list[AttendanceEntry], float | None]:
         if fields["kind"] == ALIVE:
             continue
         reason, mode, why = fields.get("reason"), fields.get("mode"), fields.get("mode_reason")
+        step = fields.get("video_step")
         entries.append(
             AttendanceEntry(
                 kind=EntryKind(fields["kind"]),
@@ -92,6 +103,7 @@ def decode(records: list[str]) -> tuple[list[AttendanceEntry], float | None]:
                 reason=None if reason is None else LeaveReason(reason),
                 mode=None if mode is None else MediaMode(mode),
                 mode_reason=None if why is None else ModeReason(why),
+                video_step=None if step is None else VideoStep(step),
             )
         )
     return entries, last
@@ -138,8 +150,9 @@ def _person(p: PersonAttendance, now: float) -> dict[str, Any]:
         "seconds_present": round(p.seconds(now), 3),
         "reconnects": p.reconnects,
         "seconds_by_mode": {m.value: round(s, 3) for m, s in p.seconds_by_mode(now).items()},
-        "mode_changes": [{"at": _iso(at), "mode": m.value, "reason": r.value}
-                         for at, m, r in p.mode_changes],
+        "mode_changes": [{"at": _iso(at), "mode": m.value, "reason": r.value,
+                          "video_step": step.label}
+                         for at, m, r, step in p.mode_changes],
         "intervals": [[_iso(s), _iso(e)] for s, e in p.intervals],
     }
 

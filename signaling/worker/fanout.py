@@ -50,6 +50,7 @@ def participant_info(participant: Participant) -> protocol.ParticipantInfo:
         sends_video=participant.link.sends_video,
         receives_video=participant.link.receives_video,
         device_busy=participant.link.device_busy,
+        video_step=participant.link.video_step,
         connected=participant.connected,
     )
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from media.events import LinkCounters
 from media.router import SessionRouter
-from session_room.commands import ReportLink
+from session_room.commands import ReportLink, ReportVideoStep
 from session_room.ids import ParticipantId
+from session_room.media_mode import LinkView
 from session_room.quality import LinkDirection, LinkSample
 from signaling import protocol
+from signaling.worker.layer_steps import LayerSteps
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +225,7 @@ class LinkMonitor:
         self.router = router
         self.sampler = LinkSampler()
         self.bitrates = BitrateMeter()
+        self.layers = LayerSteps(router)
 
     async def tick(self, wake: Callable[[], object]) -> None:
         """Calls ``wake`` every :data:`SAMPLE_SECONDS` until cancelled (by the owner)."""
@@ -233,10 +236,14 @@ class LinkMonitor:
             self.sampler.relay_busy = loop.time() - due > RELAY_BUSY_LAG
             wake()
 
-    def on_tick(self, participant_ids: Iterable[ParticipantId], now: float) -> list[ReportLink]:
+    def on_tick(self, participant_ids: Iterable[ParticipantId],
+                now: float) -> list[ReportLink | ReportVideoStep]:
         """Uplink samples of every participant (every :data:`SAMPLE_SECONDS`); the same
-        counters update their bitrates."""
-        out = []
+        counters update their bitrates; everyone's layers are chosen again."""
+        out: list[ReportLink | ReportVideoStep] = []
+        participant_ids = list(participant_ids)
+        self.layers.measure(now)
+        out += self.layers.apply(participant_ids)
         for pid in participant_ids:
             counters = self.router.link_counters(pid)
             if counters is not None:
@@ -248,14 +255,21 @@ class LinkMonitor:
         return out
 
     def forget(self, participant_id: str) -> None:
-        """Drops a participant who left (their samples and bitrates)."""
+        """Drops a participant who left (their samples, bitrates and layers)."""
         self.sampler.forget(participant_id)
         self.bitrates.forget(participant_id)
+        self.layers.forget(participant_id)
+
+    def on_link(self, participant_id: str, view: LinkView) -> list[ReportVideoStep]:
+        """A participant's link view changed: their layers are chosen again now."""
+        self.layers.on_link(participant_id, view)
+        return self.layers.apply([participant_id])
 
     def on_report(
         self, pid: ParticipantId, report: protocol.QualityReport, now: float
     ) -> list[ReportLink]:
         """The downlink sample of one client report (empty if there is nothing to score)."""
+        self.layers.on_tiles(pid, report.tile_heights)
         counters = self.router.downlink_counters(pid)  # cheap: a report comes every second
         sample = None if counters is None else self.sampler.downlink(pid, report, counters, now)
         logger.debug("downlink %s %s %s", pid, report, sample)

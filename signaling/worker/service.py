@@ -50,7 +50,7 @@ from signaling.admin.audit import AdminAction, write_audit
 from signaling.backends.base import SessionStore
 from signaling.cluster.turn import IceProvider
 from signaling.edge.connection import Connection
-from signaling.worker.attendance_log import HEARTBEAT_SECONDS, encode, entry_for, heartbeat
+from signaling.worker.attendance_log import HEARTBEAT_SECONDS, heartbeat, log_events
 from signaling.worker.board_wire import (
     board_document,
     board_info,
@@ -173,8 +173,9 @@ class SessionWorker:
             hold.cancel()
         now = time.time()
         with contextlib.suppress(Exception):
-            await self._log([ParticipantLeft(p, LeaveReason.SERVER_SHUTDOWN, now)
-                             for p in self.room.participants])
+            await log_events(self.store, self.spec.session_id, [
+                ParticipantLeft(p, LeaveReason.SERVER_SHUTDOWN, now)
+                for p in self.room.participants])
         self._notify(self.spec.session_id)
         for connection in self.connections.values():
             connection.send(protocol.Bye(reason=LeaveReason.SERVER_SHUTDOWN,
@@ -232,7 +233,8 @@ class SessionWorker:
                 if (hold := self._holds.pop(participant_id, None)) is not None:
                     hold.cancel()
         try:
-            await self._log(events)  # durable before anyone hears of the join
+            # durable before anyone hears of the join
+            await log_events(self.store, self.spec.session_id, events)
         except Exception as exc:
             self.room.handle(cmd.Leave(participant_id, LeaveReason.SERVER_LOST), time.time())
             request.result.set_exception(exc)
@@ -307,13 +309,6 @@ class SessionWorker:
                     await self.store.compact_notes(sid, self.room.board.notes.state())
                     self._notes_appended = 0
 
-    async def _log(self, events: list[Event]) -> None:
-        """Appends the attendance entries of ``events`` to the durable log."""
-        for event in events:
-            entry = entry_for(event)
-            if entry is not None:
-                await self.store.append_attendance(self.spec.session_id, encode(entry))
-
     async def _heartbeat(self) -> None:
         now = time.time()
         if self.connections and now - self._last_alive >= HEARTBEAT_SECONDS:
@@ -324,9 +319,10 @@ class SessionWorker:
         """Logs ``events`` to attendance (unless ``logged``: already written), applies
         them to connections and the router, and fans them out."""
         if not logged:
-            await self._log(events)
+            await log_events(self.store, self.spec.session_id, events)
         if events:
             self._notify(self.spec.session_id)
+        follow_up: list[cmd.Command] = []  # applied once these events are out
         for event in events:
             if isinstance(event, SessionEnded):
                 await self.store.mark_ended(self.spec.session_id, event.at)
@@ -343,11 +339,13 @@ class SessionWorker:
                 self._holds[subject] = asyncio.get_running_loop().call_later(
                     self._hold_seconds, self.submit, SeatExpired(subject))
             elif isinstance(event, LinkChanged):
-                self.router.set_receive_video(subject, event.participant.link.receives_video)
+                follow_up += self.links.on_link(subject, event.participant.link)
             text = protocol.encode(broadcast_message(event))
             for participant_id, connection in self.connections.items():
                 if participant_id != subject or not isinstance(event, ParticipantJoined):
                     connection.send_encoded(text)
+        for command in follow_up:
+            await self._apply(command)
 
     async def _detach(self, participant_id: ParticipantId, reason: LeaveReason) -> None:
         connection = self.connections.pop(participant_id, None)

@@ -128,7 +128,7 @@ def test_time_is_split_by_media_mode_and_each_change_is_kept() -> None:
     ana = people["ana"]
     assert ana.seconds_by_mode(T + 999) == {
         MediaMode.VIDEO: 160, MediaMode.AUDIO_ONLY: 30, MediaMode.CHAT_ONLY: 10}
-    assert [m for _, m, _ in ana.mode_changes] == [
+    assert [m for _, m, _, _ in ana.mode_changes] == [
         MediaMode.AUDIO_ONLY, MediaMode.CHAT_ONLY, MediaMode.VIDEO]
 
 

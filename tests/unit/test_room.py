@@ -25,8 +25,15 @@ from session_room import (
     SetMediaState,
     capacity_for,
 )
-from session_room.commands import ChooseMediaMode, Disconnect, ExpireSeat, ReportLink
+from session_room.commands import (
+    ChooseMediaMode,
+    Disconnect,
+    ExpireSeat,
+    ReportLink,
+    ReportVideoStep,
+)
 from session_room.events import LinkChanged, ParticipantDropped, ParticipantResumed
+from session_room.layers import VideoStep
 from session_room.quality import LinkDirection, LinkSample, MediaMode, ModeReason
 
 NOW = 1_800_000_000.0
@@ -151,7 +158,7 @@ def test_link_reports_change_the_mode_once_and_are_ignored_after_leaving() -> No
     r = room()
     join(r, 1, Role.MENTOR)
     pid = ParticipantId("PA_1")
-    lossy = LinkSample(NOW, 0.2, 20, 40, 700, 900, 140)
+    lossy = LinkSample(NOW, 0.2, 20, 40, 120, 900, 140)  # 120 kbit/s got through
     events = r.handle(ReportLink(pid, LinkDirection.DOWNLINK, lossy), NOW)
     assert len(events) == 1 and isinstance(events[0], LinkChanged) and events[0].mode_changed
     link = events[0].participant.link
@@ -160,6 +167,22 @@ def test_link_reports_change_the_mode_once_and_are_ignored_after_leaving() -> No
     assert r.handle(ReportLink(pid, LinkDirection.DOWNLINK, lossy), NOW + 2) == []
     r.handle(Leave(pid, LeaveReason.LEFT), NOW + 3)
     assert r.handle(ReportLink(pid, LinkDirection.DOWNLINK, lossy), NOW + 4) == []
+
+
+def test_a_lossy_downlink_that_still_carries_600_kbps_keeps_video_at_a_lower_step() -> None:
+    r = room()
+    join(r, 1, Role.MENTEE)
+    pid = ParticipantId("PA_1")
+    lossy = LinkSample(NOW, 0.2, 20, 40, 560, 900, 140)
+    events = r.handle(ReportLink(pid, LinkDirection.DOWNLINK, lossy), NOW)
+    link = events[0].participant.link  # type: ignore[attr-defined]
+    assert (link.mode, link.receives_video, link.budget_kbps) == (MediaMode.VIDEO, True, 476)
+    events = r.handle(ReportVideoStep(pid, VideoStep.LOW, ModeReason.WEAK_DOWNLINK), NOW + 1)
+    assert isinstance(events[0], LinkChanged) and events[0].step_changed
+    assert not events[0].mode_changed
+    link = events[0].participant.link
+    assert (link.mode, link.reason, link.video_step) == (
+        MediaMode.VIDEO, ModeReason.WEAK_DOWNLINK, VideoStep.LOW)
 
 
 def test_a_chosen_mode_needs_a_participant_and_sticks() -> None:
