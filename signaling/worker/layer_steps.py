@@ -31,6 +31,19 @@ SPEAKER_MIN_PACKETS = 10
 """Loud audio packets in a window that make someone the active speaker."""
 
 
+def arriving(source: VideoSource, layer: tuple[int, int]) -> tuple[int, int]:
+    """``layer``, or the layer that stands in for it while it does not arrive (the
+    browser stopped sending it, e.g. its own estimate is low): the best one below
+    that arrives, else the lowest one above that does (else ``layer``: nothing does)."""
+    spatial, temporal = min(layer[0], source.layers - 1), layer[1]
+    fresh = [i for i, age in enumerate(source.layer_age)
+             if age is not None and age < ARRIVING_SECONDS]
+    below = [i for i in fresh if i <= spatial]
+    if spatial in fresh or not fresh:
+        return spatial, temporal
+    return (max(below) if below else min(fresh)), temporal
+
+
 class LayerSteps:
     """The layer choices of one session's viewers.
 
@@ -116,8 +129,10 @@ class LayerSteps:
                                         costs=step_costs(top, low)))
         audio = len(demands)
         steps = allocate(view.budget_kbps, demands, audio_streams=audio)
+        by_id = {source.participant_id: source for source in self._sources}
         self._router.select_video(viewer, {
-            pid: step.layer if step is not VideoStep.OFF and view.receives_video else None
+            pid: arriving(by_id[pid], step.layer)
+            if step is not VideoStep.OFF and view.receives_video else None
             for pid, step in steps.items()})
         if view.budget_kbps is None or not demands:
             return VideoStep.FULL, ModeReason.GOOD_LINK

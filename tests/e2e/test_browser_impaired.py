@@ -1,10 +1,13 @@
 """A real browser inside an impaired network (issue 16, items 4 and 7): the mentee's
 Chromium runs in a network namespace (``ip netns exec``) whose veth link to the host
-gets a real 150 kbit/s cap; the mentor's page is on the host.
+gets real caps; the mentor's page is on the host.
 
-A page that cannot send its video through the cap is moved to audio-only as a weak
-uplink (a real bottleneck is still a weak link, whatever the busy-computer rule
-says), everyone sees it, and its video comes back after the cap is lifted.
+A page that cannot send its video through a 150 kbit/s uplink cap is moved to
+audio-only as a weak uplink (a real bottleneck is still a weak link, whatever the
+busy-computer rule says), everyone sees it, and its video comes back after the cap
+is lifted. A page behind a 600 kbit/s downlink cap gets the lower layer (still
+video, everyone sees "low video"), behind 150 kbit/s audio-only without an audio
+gap, and full video again after the cap lifts.
 """
 
 from __future__ import annotations
@@ -118,3 +121,79 @@ def test_a_page_behind_a_150_kbit_uplink_cap_goes_audio_only_and_comes_back(
     finally:
         for page in (maya, ana):
             page.context.close()
+
+
+AUDIO_GAP_MONITOR = """() => {
+  const hook = window.mentorRooms;
+  const watch = { last: 0, at: performance.now(), maxGapMs: 0, width: 0 };
+  window.audioGaps = watch;
+  window.setInterval(async () => {
+    const stats = await hook.remoteStats();
+    const now = performance.now();
+    const audio = stats.length ? stats[0].audio_packets_received : 0;
+    watch.width = stats.length ? stats[0].video_width : 0;
+    if (audio > watch.last) {
+      watch.maxGapMs = Math.max(watch.maxGapMs, now - watch.at);
+      watch.last = audio;
+      watch.at = now;
+    }
+  }, 50);
+}"""
+
+
+def gaps(page: Any, reset: bool = False) -> dict[str, float]:
+    """The longest wait between two audio packet counts rising (ms), and the width of
+    the video shown; ``reset`` starts a new longest wait."""
+    script = "() => { const w = window.audioGaps; const out = {...w};"
+    script += " w.maxGapMs = 0; return out; }" if reset else " return out; }"
+    result: dict[str, float] = page.evaluate(script)
+    return result
+
+
+def test_a_page_behind_downlink_caps_steps_down_to_a_lower_layer_then_audio_only_and_back(
+    browser: Any, browser_in_netns: Any, netns_link: Link, reachable_server: LiveServer
+) -> None:
+    server = reachable_server
+    sid, mentor = server.create_session("one_on_one")
+    mentee = server.invite(sid, mentor, "mentee", "Ana")["url"]
+    port = server.base_url.rsplit(":", 1)[1]
+    maya = open_room(browser, f"{server.base_url}/s/{sid}#token={mentor}", "Maya")
+    ana = open_room(browser_in_netns, mentee.replace(server.base_url,
+                                                     f"http://{HOST_ADDRESS}:{port}"), "Ana")
+    try:
+        wait_for_media([maya, ana], 1)
+        ana_id, maya_id = self_id(ana), self_id(maya)
+        ana.evaluate(AUDIO_GAP_MONITOR)
+        wait_for(lambda: gaps(ana)["width"] == 640, 20, "the mentee gets the top layer")
+        figures = []
+        netns_link.cap(Way.DOWNLINK, 600)
+        capped = time.monotonic()
+        wait_for(lambda: gaps(ana)["width"] == 320, 20, "a lower layer under 600 kbit/s")
+        figures.append(f"600 kbit/s: 320x240 after {time.monotonic() - capped:.1f} s")
+        frames = counters(ana, maya_id)[0]
+        time.sleep(4)
+        assert counters(ana, maya_id)[0] > frames + 20, "video stalled at the lower layer"
+        assert seen_by(maya, ana_id)["media_mode"] == "video"
+        assert seen_by(maya, ana_id)["video_step"] < 4  # everyone sees the lower step
+        label = maya.locator(f"#tiles [data-participant-id='{ana_id}'] .tile-link")
+        assert "low video" in label.inner_text()
+        gaps(ana, reset=True)
+        netns_link.cap(Way.DOWNLINK, 150)
+        capped = time.monotonic()
+        took = wait_for(lambda: seen_by(maya, ana_id)["media_mode"] == "audio_only", 15,
+                        "audio-only under 150 kbit/s")
+        assert seen_by(maya, ana_id)["mode_reason"] == "weak_downlink"
+        time.sleep(3)
+        longest = gaps(ana)["maxGapMs"]
+        figures.append(f"150 kbit/s: audio-only after {took:.1f} s, longest audio gap "
+                       f"{longest:.0f} ms")
+        assert longest < 1000, f"audio stopped for {longest:.0f} ms under the cap"
+        netns_link.lift()
+        lifted = time.monotonic()
+        wait_for(lambda: gaps(ana)["width"] == 640, 40, "full video after the cap lifts")
+        figures.append(f"lifted: 640x480 after {time.monotonic() - lifted:.1f} s")
+        print("chromium in netns, downlink caps: " + "; ".join(figures))
+    finally:
+        for page in (maya, ana):
+            page.context.close()
+
