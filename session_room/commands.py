@@ -110,11 +110,26 @@ class ReportVideoStep:
     reason: ModeReason
 
 
+@dataclass(frozen=True, slots=True)
+class StartScreenShare:
+    """The participant starts sharing a screen, window or tab."""
+
+    participant_id: ParticipantId
+
+
+@dataclass(frozen=True, slots=True)
+class StopScreenShare:
+    """The participant stops sharing (from the page, or the browser's own bar)."""
+
+    participant_id: ParticipantId
+
+
+ScreenCommand = StartScreenShare | StopScreenShare
 LinkCommand = ReportLink | ChooseMediaMode | SetMediaConnected | ReportVideoStep
 AdminCommand = RemoveParticipant | EndSession
 RoomCommand = (
     Join | Leave | Disconnect | ExpireSeat | SetMediaState | MarkActive | LinkCommand
-    | AdminCommand
+    | AdminCommand | ScreenCommand
 )
 
 

@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal"
     REMOVED = "removed"
     NOT_FOUND = "not_found"
+    SCREEN_SHARE_TAKEN = "screen_share_taken"
 
 
 class DomainError(Exception):

@@ -123,9 +123,20 @@ class SessionEnded:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class ScreenShareChanged:
+    """A participant started or stopped sharing their screen (a takeover stops the
+    previous sharer first, ``taken_over`` true, then starts the new one)."""
+
+    participant: Participant
+    sharing: bool
+    at: float
+    taken_over: bool = False
+
+
 RoomEvent = (
     ParticipantJoined | ParticipantLeft | ParticipantDropped | ParticipantResumed
-    | ParticipantActivated | MediaStateChanged | LinkChanged
+    | ParticipantActivated | MediaStateChanged | LinkChanged | ScreenShareChanged
 )
 BoardEvent = AgendaChanged | TimerChanged | ChatPosted | NotesEdited
 Event = RoomEvent | BoardEvent | SessionEnded

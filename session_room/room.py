@@ -21,6 +21,8 @@ from session_room.commands import (
     ReportVideoStep,
     SetMediaConnected,
     SetMediaState,
+    StartScreenShare,
+    StopScreenShare,
 )
 from session_room.errors import DomainError, ErrorCode
 from session_room.events import (
@@ -38,6 +40,7 @@ from session_room.ids import Identity, ParticipantId, SessionId
 from session_room.media_mode import LinkState, LinkView
 from session_room.participant import Participant
 from session_room.roles import MAX_OBSERVERS, LeaveReason, Role, SessionKind
+from session_room.screen_share import ScreenShare
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,8 @@ class SessionRoom:
         self._links: dict[ParticipantId, LinkState] = {}
         self._recover_after = recover_after
         self._removed: set[Identity] = set()
+        self.screen = ScreenShare()
+        """Who shares a screen now (see :mod:`session_room.screen_share`)."""
         self.ended_at: float | None = spec.ended_at
         """When the session was ended (``None``: it admits people)."""
 
@@ -124,6 +129,12 @@ class SessionRoom:
             return self._set_media_state(command, now)
         if isinstance(command, MarkActive):
             return self._mark_active(command, now)
+        if isinstance(command, StartScreenShare):
+            sharer = self.screen.sharer
+            return list(self.screen.start(self._require(command.participant_id),
+                                          None if sharer is None else self.get(sharer), now))
+        if isinstance(command, StopScreenShare):
+            return list(self.screen.stop(self._require(command.participant_id), now))
         if isinstance(command, (ReportLink, ChooseMediaMode, SetMediaConnected,
                                 ReportVideoStep)):
             return self._link(command, now)
@@ -204,7 +215,8 @@ class SessionRoom:
         self._links.pop(command.participant_id, None)
         if participant is None:
             return []
-        return [ParticipantLeft(participant, command.reason, now)]
+        return [*self.screen.stop(participant, now),
+                ParticipantLeft(participant, command.reason, now)]
 
     def _hold_seat(self, command: Disconnect | ExpireSeat, now: float) -> list[Event]:
         participant = self._participants.get(command.participant_id)
@@ -218,7 +230,7 @@ class SessionRoom:
             return []
         dropped = dataclasses.replace(participant, connected=False)
         self._participants[dropped.participant_id] = dropped
-        return [ParticipantDropped(dropped, now)]
+        return [*self.screen.stop(participant, now), ParticipantDropped(dropped, now)]
 
     def _set_media_state(self, command: SetMediaState, now: float) -> list[Event]:
         participant = self._require(command.participant_id)

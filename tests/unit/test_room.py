@@ -31,8 +31,15 @@ from session_room.commands import (
     ExpireSeat,
     ReportLink,
     ReportVideoStep,
+    StartScreenShare,
+    StopScreenShare,
 )
-from session_room.events import LinkChanged, ParticipantDropped, ParticipantResumed
+from session_room.events import (
+    LinkChanged,
+    ParticipantDropped,
+    ParticipantResumed,
+    ScreenShareChanged,
+)
 from session_room.layers import VideoStep
 from session_room.quality import LinkDirection, LinkSample, MediaMode, ModeReason
 
@@ -269,3 +276,32 @@ def test_ending_a_session_makes_everyone_leave_including_held_seats_and_closes_i
     assert err.value.code is ErrorCode.SESSION_ENDED
     with pytest.raises(DomainError):
         r.handle(EndSession(), NOW + 11)
+
+
+def test_one_sharer_at_a_time_and_only_a_mentor_takes_over() -> None:
+    r = room(SessionKind.CIRCLE, capacity=4)
+    join(r, 1, Role.MENTOR)
+    join(r, 2, Role.MENTEE)
+    join(r, 3, Role.MENTEE)
+    mentor, mentee = ParticipantId("PA_1"), ParticipantId("PA_2")
+    events = r.handle(StartScreenShare(mentee), NOW)
+    assert [(e.participant.participant_id, e.sharing) for e in events] == [(mentee, True)]
+    with pytest.raises(DomainError) as refused:
+        r.handle(StartScreenShare(ParticipantId("PA_3")), NOW + 1)
+    assert refused.value.code is ErrorCode.SCREEN_SHARE_TAKEN
+    events = r.handle(StartScreenShare(mentor), NOW + 2)
+    assert [(e.participant.participant_id, e.sharing, e.taken_over) for e in events] == [
+        (mentee, False, True), (mentor, True, False)]
+    assert r.screen.sharer == mentor
+    assert r.handle(StopScreenShare(mentee), NOW + 3) == []  # not sharing any more
+    events = r.handle(Leave(mentor, LeaveReason.LEFT), NOW + 4)
+    assert isinstance(events[0], ScreenShareChanged) and not events[0].sharing
+    assert r.screen.sharer is None
+
+
+def test_observers_never_share_a_screen() -> None:
+    r = room()
+    join(r, 1, Role.OBSERVER)
+    with pytest.raises(DomainError) as refused:
+        r.handle(StartScreenShare(ParticipantId("PA_1")), NOW)
+    assert refused.value.code is ErrorCode.NOT_ALLOWED
