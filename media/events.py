@@ -78,7 +78,9 @@ class VideoSource:
     """One participant's camera as the relay receives it (for the layer policy).
 
     Attributes:
-        participant_id: Whose camera.
+        participant_id: Whose camera (or screen).
+        key: Names the stream (the publisher's key: a screen's differs).
+        screen: It is a shared screen, not a camera.
         layers: How many simulcast layers it comes in (1: none).
         layer_bytes: Payload bytes received so far, per layer (lowest first).
         layer_age: Seconds since each layer's latest packet (``None``: never).
@@ -86,6 +88,8 @@ class VideoSource:
     """
 
     participant_id: str
+    key: str
+    screen: bool
     layers: int
     layer_bytes: tuple[int, ...]
     layer_age: tuple[float | None, ...]

@@ -25,6 +25,8 @@ from media.assembler import AssembledFrame
 from media.keyframes import KeyframeRequests
 from media.rtp_in import PacketSend, RtpIn, ntp_now
 from media.rtp_rewriter import (
+    TOP_LAYER,
+    TOP_TEMPORAL,
     StreamRewriter,
     vp8_keyframe_start,
     vp8_temporal_id,
@@ -35,10 +37,6 @@ logger = logging.getLogger(__name__)
 
 VIDEO_CLOCK = 90_000
 AUDIO_CLOCK = 48_000
-TOP_LAYER = 2
-"""The highest simulcast layer index (three layers: 0, 1, 2)."""
-TOP_TEMPORAL = 2
-"""The highest temporal layer id (VP8 L1T3: 0, 1, 2)."""
 SPEAKING_DBOV = 50
 """An audio level (-dBov, RFC 6464) under this is someone speaking."""
 DEFAULT_VIDEO_QUEUE = 30
@@ -75,6 +73,7 @@ class Publisher:
         send_keyframe_request: Coroutine factory that sends a PLI upstream for a layer.
         on_first_frame: Called once, when the first frame arrives.
         layers: How many simulcast layers the track comes in (1: none).
+        source: ``"camera"`` (camera or microphone) or ``"screen"`` (a shared screen).
     """
 
     def __init__(
@@ -84,9 +83,13 @@ class Publisher:
         send_keyframe_request: Callable[[int], Awaitable[None]],
         on_first_frame: Callable[[Publisher], None],
         layers: int = 1,
+        source: str = "camera",
     ) -> None:
         self.participant_id = participant_id
         self.kind = kind
+        self.source = source
+        self.key = participant_id if source == "camera" else f"{participant_id}/{source}"
+        """Names the stream among a session's (layer choices are keyed by it)."""
         self.layers = layers
         self.subscribers: set[Subscriber] = set()
         self.layer_subscribers: tuple[set[Subscriber], ...] = tuple(
@@ -289,9 +292,7 @@ class Subscriber(MediaStreamTrack):
             return
         if self._waiting_for_keyframe:
             if not frame.keyframe:
-                # keep asking: a request can be lost, or ignored by a sender that
-                # rate-limits them (Chrome drops PLIs closer than ~300 ms apart);
-                # the publisher throttles, so this is at most one PLI per interval
+                # keep asking (a request can be lost or ignored): paced upstream
                 self.frames_dropped += 1
                 if self.publisher is not None:
                     self.publisher.request_keyframe()

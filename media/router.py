@@ -25,6 +25,7 @@ class _Member:
     publishes: bool
     publish: PublishTransport | None = None
     publishers: list[Publisher] = field(default_factory=list)
+    screen: PublishTransport | None = None
 
 
 class SessionRouter:
@@ -68,7 +69,8 @@ class SessionRouter:
     def _subscribe_to_others(self, participant_id: str, member: _Member) -> None:
         for other_id, other in self._members.items():
             if other_id != participant_id:
-                for publisher in other.publishers:
+                screens = other.screen.publishers if other.screen is not None else []
+                for publisher in other.publishers + screens:
                     member.subscribe.subscribe(publisher)
 
     async def publish(self, participant_id: str, offer_sdp: str) -> str:
@@ -102,6 +104,50 @@ class SessionRouter:
                 await self._stop_publishing(participant_id, member)
             member.publish = None
             raise
+
+    async def publish_screen(self, participant_id: str, offer_sdp: str) -> str:
+        """Accepts a participant's screen-share offer (a connection of its own, one
+        video track); returns the answer SDP. A second one replaces the first.
+
+        Raises:
+            MediaError: As :meth:`publish`.
+        """
+        member = self._members.get(participant_id)
+        if member is None or not member.publishes:
+            raise MediaError("not_allowed", "this participant does not publish media")
+        await self.stop_screen(participant_id)
+        transport = PublishTransport(
+            participant_id, self._configuration,
+            on_publisher=lambda p: self._add_screen(participant_id, p),
+            on_first_frame=lambda p: None, emit=self._emit, gap_timeout=self._gap_timeout,
+            packets=self._packets, source="screen",
+        )
+        member.screen = transport
+        try:
+            return await transport.accept_offer(offer_sdp)
+        except MediaError:
+            with contextlib.suppress(Exception):
+                await self.stop_screen(participant_id)
+            raise
+
+    def _add_screen(self, participant_id: str, publisher: Publisher) -> None:
+        if publisher.kind != "video":
+            publisher.close()  # a screen share carries no sound here
+            return
+        for other_id, other in self._members.items():
+            if other_id != participant_id:
+                other.subscribe.subscribe(publisher)
+
+    async def stop_screen(self, participant_id: str) -> None:
+        """Stops a participant's screen share (others stop receiving it). Idempotent."""
+        member = self._members.get(participant_id)
+        if member is None or member.screen is None:
+            return
+        transport, member.screen = member.screen, None
+        for publisher in transport.publishers:
+            for other in self._members.values():
+                other.subscribe.unsubscribe(publisher)
+        await transport.close()
 
     def _add_publisher(self, participant_id: str, publisher: Publisher) -> None:
         member = self._members.get(participant_id)
@@ -175,6 +221,7 @@ class SessionRouter:
         member = self._members.get(participant_id)
         if member is None:
             return
+        await self.stop_screen(participant_id)
         await self._stop_publishing(participant_id, member)
         del self._members[participant_id]
         await member.subscribe.close()
@@ -186,18 +233,18 @@ class SessionRouter:
             await self.remove_participant(participant_id)
 
     def video_sources(self) -> list[VideoSource]:
-        """Every participant's camera as received now (layers, their bytes and age)."""
+        """Every camera and shared screen as received now (layers, bytes and age)."""
         now = ntp_now()
         out = []
         for participant_id, member in self._members.items():
-            video = next((p for p in member.publishers if p.kind == "video"), None)
-            if video is None:
-                continue
             loud = sum(p.loud_packets for p in member.publishers if p.kind == "audio")
-            out.append(VideoSource(
-                participant_id, video.layers, tuple(video.layer_bytes),
-                tuple((now - seen) / NTP_SECOND if seen else None
-                      for seen in video.layer_seen), loud))
+            screens = member.screen.publishers if member.screen is not None else []
+            for video in [p for p in member.publishers if p.kind == "video"] + screens:
+                out.append(VideoSource(
+                    participant_id, video.key, video.source == "screen", video.layers,
+                    tuple(video.layer_bytes),
+                    tuple((now - seen) / NTP_SECOND if seen else None
+                          for seen in video.layer_seen), loud))
         return out
 
     def select_video(self, participant_id: str,

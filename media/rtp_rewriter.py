@@ -19,6 +19,10 @@ VIDEO_FRAME_TICKS = 90_000 // 30
 """The timestamp step put between two sources (one frame at 30 fps)."""
 AUDIO_FRAME_TICKS = 960
 """20 ms of 48 kHz Opus."""
+TOP_LAYER = 2
+"""The highest simulcast layer index (three layers: 0, 1, 2)."""
+TOP_TEMPORAL = 2
+"""The highest temporal layer id (VP8 L1T3: 0, 1, 2)."""
 
 
 def vp8_keyframe_start(payload: bytes) -> bool:

@@ -61,6 +61,7 @@ class PublishTransport:
         emit: Pushes media events to the session worker.
         gap_timeout: See :class:`media.assembler.FrameAssembler`.
         packets: Hand packets on as they arrive (the packet path).
+        source: ``"camera"`` or ``"screen"`` (what its publishers carry).
     """
 
     def __init__(
@@ -72,8 +73,10 @@ class PublishTransport:
         emit: Callable[[MediaEvent], None],
         gap_timeout: float,
         packets: bool = False,
+        source: str = "camera",
     ) -> None:
         self.participant_id = participant_id
+        self.source = source
         self.publishers: list[Publisher] = []
         self.pc = RTCPeerConnection(configuration)
         self._on_publisher = on_publisher
@@ -101,6 +104,7 @@ class PublishTransport:
                 functools.partial(aiortc_internals.send_keyframe_request, receiver, buffer),
                 self._on_first_frame,
                 layers=max(1, len(buffer.rids)),
+                source=self.source,
             )
             buffer.on_frame = publisher.on_frame
             buffer.on_keyframe_needed = publisher.request_keyframe
@@ -228,6 +232,13 @@ class SubscribeTransport:
         self._apply_choice(free.subscriber)
         self.request_renegotiation()
 
+    def unsubscribe(self, publisher: Publisher) -> None:
+        """Stops forwarding one publisher; its slot becomes free."""
+        for slot in self.slots:
+            if slot.subscriber.publisher is publisher:
+                slot.subscriber.attach(None)
+                self.request_renegotiation()
+
     def unsubscribe_from(self, participant_id: str) -> None:
         """Stops forwarding a participant's tracks; their slots become free."""
         changed = False
@@ -250,7 +261,7 @@ class SubscribeTransport:
         publisher = subscriber.publisher
         if subscriber.kind != "video" or publisher is None:
             return
-        choice = self.video_choices.get(publisher.participant_id, (2, 2))
+        choice = self.video_choices.get(publisher.key, (2, 2))
         subscriber.enabled = choice is not None
         if choice is not None:
             subscriber.select(*choice)
@@ -270,7 +281,8 @@ class SubscribeTransport:
             publisher = slot.subscriber.publisher
             mid = slot.transceiver.mid
             if publisher is not None and mid is not None:
-                out.append(TrackSlot(mid, publisher.participant_id, publisher.kind))
+                kind = "screen" if publisher.source == "screen" else publisher.kind
+                out.append(TrackSlot(mid, publisher.participant_id, kind))
         return tuple(out)
 
     def request_renegotiation(self) -> None:

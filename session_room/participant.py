@@ -25,6 +25,7 @@ class Participant:
         link: Connection quality and the media mode it allows.
         connected: False while their connection dropped and the seat is held for
             a rejoin (until the grace deadline).
+        sharing_screen: They share their screen now.
     """
 
     participant_id: ParticipantId
@@ -37,3 +38,4 @@ class Participant:
     video_muted: bool = False
     link: LinkView = LinkView()
     connected: bool = True
+    sharing_screen: bool = False

@@ -34,6 +34,7 @@ from session_room.events import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantResumed,
+    ScreenShareChanged,
     SessionEnded,
 )
 from session_room.ids import Identity, ParticipantId, SessionId
@@ -131,15 +132,22 @@ class SessionRoom:
             return self._mark_active(command, now)
         if isinstance(command, StartScreenShare):
             sharer = self.screen.sharer
-            return list(self.screen.start(self._require(command.participant_id),
-                                          None if sharer is None else self.get(sharer), now))
+            return self._shared(self.screen.start(
+                self._require(command.participant_id),
+                None if sharer is None else self.get(sharer), now))
         if isinstance(command, StopScreenShare):
-            return list(self.screen.stop(self._require(command.participant_id), now))
+            return self._shared(self.screen.stop(self._require(command.participant_id), now))
         if isinstance(command, (ReportLink, ChooseMediaMode, SetMediaConnected,
                                 ReportVideoStep)):
             return self._link(command, now)
         actor = None if command.participant_id is None else self._require(command.participant_id)
         return list(self.board.handle(command, actor, now))
+
+    def _shared(self, events: list[ScreenShareChanged]) -> list[Event]:
+        for event in events:  # the participants now carry their sharing flag
+            if event.participant.participant_id in self._participants:
+                self._participants[event.participant.participant_id] = event.participant
+        return list(events)
 
     def _require(self, participant_id: ParticipantId) -> Participant:
         participant = self._participants.get(participant_id)
@@ -228,9 +236,10 @@ class SessionRoom:
             return self._leave(Leave(participant.participant_id, LeaveReason.DROPPED), now)
         if not participant.connected:
             return []
-        dropped = dataclasses.replace(participant, connected=False)
+        stopped = self.screen.stop(participant, now)
+        dropped = dataclasses.replace(participant, connected=False, sharing_screen=False)
         self._participants[dropped.participant_id] = dropped
-        return [*self.screen.stop(participant, now), ParticipantDropped(dropped, now)]
+        return [*stopped, ParticipantDropped(dropped, now)]
 
     def _set_media_state(self, command: SetMediaState, now: float) -> list[Event]:
         participant = self._require(command.participant_id)

@@ -7,6 +7,8 @@ and observers never share. The share ends when its sharer stops, leaves or drops
 
 from __future__ import annotations
 
+import dataclasses
+
 from session_room.errors import DomainError, ErrorCode
 from session_room.events import ScreenShareChanged
 from session_room.ids import ParticipantId
@@ -38,9 +40,10 @@ class ScreenShare:
             if participant.role is not Role.MENTOR:
                 raise DomainError(ErrorCode.SCREEN_SHARE_TAKEN,
                                   f"{current.display_name} is sharing their screen")
-            events.append(ScreenShareChanged(current, False, now, taken_over=True))
+            events.append(ScreenShareChanged(_sharing(current, False), False, now,
+                                             taken_over=True))
         self.sharer, self.started_at = participant.participant_id, now
-        events.append(ScreenShareChanged(participant, True, now))
+        events.append(ScreenShareChanged(_sharing(participant, True), True, now))
         return events
 
     def stop(self, participant: Participant, now: float) -> list[ScreenShareChanged]:
@@ -48,4 +51,8 @@ class ScreenShare:
         if self.sharer != participant.participant_id:
             return []
         self.sharer = self.started_at = None
-        return [ScreenShareChanged(participant, False, now)]
+        return [ScreenShareChanged(_sharing(participant, False), False, now)]
+
+
+def _sharing(participant: Participant, sharing: bool) -> Participant:
+    return dataclasses.replace(participant, sharing_screen=sharing)

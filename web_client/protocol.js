@@ -26,7 +26,8 @@ export const ErrorCode = Object.freeze({
   "LIMIT_REACHED": "limit_reached",
   "INTERNAL": "internal",
   "REMOVED": "removed",
-  "NOT_FOUND": "not_found"
+  "NOT_FOUND": "not_found",
+  "SCREEN_SHARE_TAKEN": "screen_share_taken"
 });
 
 export const CloseCode = Object.freeze({
@@ -107,7 +108,8 @@ export const VideoStep = Object.freeze({
 
 export const MediaKind = Object.freeze({
   "AUDIO": "audio",
-  "VIDEO": "video"
+  "VIDEO": "video",
+  "SCREEN": "screen"
 });
 
 export const ItemStatus = Object.freeze({
@@ -130,11 +132,11 @@ export const TimerAction = Object.freeze({
   "ADD_MINUTE": "add_minute"
 });
 
-export const CLIENT_MESSAGE_TYPES = Object.freeze(["admin_hello", "agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "choose_media_mode", "join", "leave", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "set_media_state", "subscribe_answer", "timer_control", "timer_follow"]);
+export const CLIENT_MESSAGE_TYPES = Object.freeze(["admin_hello", "agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "choose_media_mode", "join", "leave", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "set_media_state", "stop_screen_share", "subscribe_answer", "timer_control", "timer_follow"]);
 
 export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "dashboard_snapshot", "dashboard_update", "error", "joined", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "redirect", "subscribe_offer", "timer_changed"]);
 
-/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate|AdminHello} ClientMessage */
+/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|StopScreenShare|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate|AdminHello} ClientMessage */
 
 /** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|Redirect|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated|DashboardSnapshot|DashboardUpdate} ServerMessage */
 
@@ -388,6 +390,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {boolean} [device_busy]
  * @property {number} [video_step]
  * @property {boolean} [connected]
+ * @property {boolean} [sharing_screen]
  */
 /**
  * @typedef {Object} ParticipantJoined
@@ -427,6 +430,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {"publish_offer"} type
  * @property {(string|null)} [id]
  * @property {string} sdp
+ * @property {("camera"|"screen")} [source]
  */
 /**
  * @typedef {Object} QualityReport
@@ -463,6 +467,11 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {(string|null)} [id]
  * @property {boolean} audio_muted
  * @property {boolean} video_muted
+ */
+/**
+ * @typedef {Object} StopScreenShare
+ * @property {"stop_screen_share"} type
+ * @property {(string|null)} [id]
  */
 /**
  * @typedef {Object} SubscribeAnswer

@@ -58,11 +58,19 @@ from signaling.protocol.board import (
     TimerFollow,
     TimerInfo,
 )
+from signaling.protocol.media import (
+    ChooseMediaMode,
+    MediaRestart,
+    PublishOffer,
+    QualityReport,
+    SetMediaState,
+    StopScreenShare,
+    SubscribeAnswer,
+)
 
 PROTOCOL_VERSION = 3
 """Version of this schema; a client announcing another version is refused."""
 
-MAX_SDP_CHARS = 64_000
 MAX_NAME_CHARS = 60
 MAX_MESSAGE_BYTES = 128_000
 """The largest WebSocket text frame the server reads."""
@@ -73,6 +81,8 @@ class MediaKind(StrEnum):
 
     AUDIO = "audio"
     VIDEO = "video"
+    SCREEN = "screen"
+    """A shared screen, window or tab (a video track of its own kind)."""
 
 
 
@@ -114,6 +124,8 @@ class ParticipantInfo(_Message):
     audio-only; ``mode_reason`` says why while the mode is video)."""
     connected: bool = True
     """False while their connection dropped and their seat is held for a rejoin."""
+    sharing_screen: bool = False
+    """They share their screen now (one sharer per session)."""
 
 
 class IceServerInfo(_Message):
@@ -152,32 +164,6 @@ class Join(_Message):
     display_name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
 
 
-class PublishOffer(_Message):
-    """SDP offer of the client's send PeerConnection."""
-
-    type: Literal["publish_offer"] = "publish_offer"
-    id: RequestId | None = None
-    sdp: str = Field(min_length=1, max_length=MAX_SDP_CHARS)
-
-
-class SubscribeAnswer(_Message):
-    """SDP answer to the server's ``subscribe_offer`` of that revision."""
-
-    type: Literal["subscribe_answer"] = "subscribe_answer"
-    id: RequestId | None = None
-    revision: int
-    sdp: str = Field(min_length=1, max_length=MAX_SDP_CHARS)
-
-
-class SetMediaState(_Message):
-    """The client muted/unmuted its microphone or turned its camera off/on."""
-
-    type: Literal["set_media_state"] = "set_media_state"
-    id: RequestId | None = None
-    audio_muted: bool
-    video_muted: bool
-
-
 class Ping(_Message):
     """Keep-alive and clock probe; answered by ``pong``."""
 
@@ -192,50 +178,10 @@ class Leave(_Message):
     id: RequestId | None = None
 
 
-class QualityReport(_Message):
-    """What the client received in the last window (from its ``getStats``), every ~1 s.
-
-    Counts are deltas over the window, summed over every received track.
-    """
-
-    type: Literal["quality_report"] = "quality_report"
-    id: RequestId | None = None
-    window_ms: int = Field(ge=200, le=60_000)
-    packets_received: int = Field(ge=0)
-    packets_lost: int = Field(ge=0)
-    bytes_received: int = Field(ge=0)
-    jitter_ms: float = Field(ge=0, le=60_000)
-    rtt_ms: float | None = Field(default=None, ge=0, le=60_000)
-    available_outgoing_kbps: float | None = Field(default=None, ge=0)
-    device_busy: bool = False
-    """The page's computer was short of CPU in the window (CPU pressure, the encoder
-    limited by CPU, or the page's own timers running late)."""
-    tile_heights: dict[Annotated[str, Field(max_length=64)],
-                       Annotated[int, Field(ge=0, le=20_000)]] = Field(
-        default_factory=dict, max_length=16)
-    """How tall (CSS pixels) the page shows each other participant's video, by
-    participant id: a small tile needs no top layer."""
-
-
-class ChooseMediaMode(_Message):
-    """The participant caps their media mode (``null``: automatic again)."""
-
-    type: Literal["choose_media_mode"] = "choose_media_mode"
-    id: RequestId | None = None
-    mode: MediaMode | None
-
-
-class MediaRestart(_Message):
-    """The client rebuilt its peer connections; the server makes a new receive
-    connection (and offers it) and expects a new ``publish_offer``."""
-
-    type: Literal["media_restart"] = "media_restart"
-    id: RequestId | None = None
-
-
 AnyClientMessage = (
     Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave | QualityReport
-    | ChooseMediaMode | MediaRestart | BoardClientMessage | AdminClientMessage
+    | ChooseMediaMode | MediaRestart | StopScreenShare | BoardClientMessage
+    | AdminClientMessage
 )
 ClientMessage = Annotated[AnyClientMessage, Field(discriminator="type")]
 

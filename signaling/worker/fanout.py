@@ -12,6 +12,7 @@ from session_room.events import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantResumed,
+    ScreenShareChanged,
 )
 from session_room.participant import Participant
 from session_room.roles import LeaveReason
@@ -52,6 +53,7 @@ def participant_info(participant: Participant) -> protocol.ParticipantInfo:
         device_busy=participant.link.device_busy,
         video_step=participant.link.video_step,
         connected=participant.connected,
+        sharing_screen=participant.sharing_screen,
     )
 
 
@@ -76,7 +78,7 @@ def broadcast_message(event: Event) -> protocol.AnyServerMessage:
             participant_id=event.participant.participant_id, reason=event.reason
         )
     if isinstance(event, (MediaStateChanged, ParticipantActivated, LinkChanged,
-                          ParticipantDropped, ParticipantResumed)):
+                          ParticipantDropped, ParticipantResumed, ScreenShareChanged)):
         return protocol.ParticipantUpdated(participant=participant_info(event.participant))
     raise TypeError(f"no message for {event!r}")
 

@@ -21,7 +21,7 @@ from media.events import VideoSource
 from media.router import SessionRouter
 from session_room.commands import ReportVideoStep
 from session_room.ids import ParticipantId
-from session_room.layers import StreamDemand, VideoStep, allocate, step_costs
+from session_room.layers import StreamDemand, StreamKind, VideoStep, allocate, step_costs
 from session_room.media_mode import LinkView
 from session_room.quality import ModeReason
 
@@ -84,15 +84,17 @@ class LayerSteps:
         self._sources = self._router.video_sources()
         loudest, most = None, SPEAKER_MIN_PACKETS - 1
         for source in self._sources:
-            pid = source.participant_id
-            before = self._bytes.get(pid)
-            self._bytes[pid] = (now, source.layer_bytes)
+            pid, key = source.participant_id, source.key
+            before = self._bytes.get(key)
+            self._bytes[key] = (now, source.layer_bytes)
             if before is not None and now > before[0] and len(before[1]) == source.layers:
                 kbps = [8 * (b - a) / 1000 / (now - before[0])
                         for a, b in zip(before[1], source.layer_bytes, strict=True)]
                 top = kbps[-1] if kbps[-1] > 0 else None
                 low = kbps[0] if source.layers > 1 and kbps[0] > 0 else None
-                self._rates[pid] = (top, low)
+                self._rates[key] = (top, low)
+            if source.screen:
+                continue
             loud = source.loud_packets - self._loud.get(pid, source.loud_packets)
             self._loud[pid] = source.loud_packets
             if loud > most:
@@ -123,13 +125,14 @@ class LayerSteps:
             pid = source.participant_id
             if pid == viewer:
                 continue
-            top, low = self._rates.get(pid, (None, None))
-            demands.append(StreamDemand(pid, speaking=pid == self.speaker,
-                                        tile_height=tiles.get(pid),
+            top, low = self._rates.get(source.key, (None, None))
+            kind = StreamKind.SCREEN if source.screen else StreamKind.CAMERA
+            demands.append(StreamDemand(source.key, kind, speaking=pid == self.speaker,
+                                        tile_height=None if source.screen else tiles.get(pid),
                                         costs=step_costs(top, low)))
-        audio = len(demands)
+        audio = sum(1 for d in demands if d.kind is StreamKind.CAMERA)
         steps = allocate(view.budget_kbps, demands, audio_streams=audio)
-        by_id = {source.participant_id: source for source in self._sources}
+        by_id = {source.key: source for source in self._sources}
         self._router.select_video(viewer, {
             pid: arriving(by_id[pid], step.layer)
             if step is not VideoStep.OFF and view.receives_video else None
@@ -143,7 +146,8 @@ class LayerSteps:
 
     def _sent_step(self, participant_id: str) -> tuple[VideoStep, ModeReason]:
         """Their camera at the relay: the low layer only, when the top one stopped."""
-        source = next((s for s in self._sources if s.participant_id == participant_id), None)
+        source = next((s for s in self._sources
+                       if s.participant_id == participant_id and not s.screen), None)
         if source is None or source.layers < 2:
             return VideoStep.FULL, ModeReason.GOOD_LINK
         top, low = source.layer_age[-1], source.layer_age[0]

@@ -39,6 +39,7 @@ from session_room.events import (
     ParticipantLeft,
     ParticipantResumed,
     RoomEvent,
+    ScreenShareChanged,
     SessionEnded,
     TimerChanged,
 )
@@ -79,6 +80,7 @@ from signaling.worker.inbox import (
 )
 from signaling.worker.link_sampler import LinkMonitor
 from signaling.worker.log_lines import log_admin_action, log_room_event
+from signaling.worker.media_requests import MEDIA_MESSAGES, MediaSide, media_request
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ class SessionWorker:
         self.inbox = Inbox()
         self.router: SessionRouter = relay.create_router(self._on_media_event)
         self.links = LinkMonitor(self.router)
+        self.media_side = MediaSide(self.router, self.links, self._apply)
         self._ticker: asyncio.Task[None] | None = None
         self.connections: dict[ParticipantId, Connection] = {}
         self._ice = ice
@@ -340,6 +343,8 @@ class SessionWorker:
                     self._hold_seconds, self.submit, SeatExpired(subject))
             elif isinstance(event, LinkChanged):
                 follow_up += self.links.on_link(subject, event.participant.link)
+            elif isinstance(event, ScreenShareChanged) and not event.sharing:
+                await self.router.stop_screen(subject)
             text = protocol.encode(broadcast_message(event))
             for participant_id, connection in self.connections.items():
                 if participant_id != subject or not isinstance(event, ParticipantJoined):
@@ -362,21 +367,8 @@ class SessionWorker:
         connection = request.connection
         pid = request.participant_id
         try:
-            if isinstance(message, protocol.PublishOffer):
-                sdp = await self.router.publish(pid, message.sdp)
-                connection.send(protocol.PublishAnswer(re=message.id, sdp=sdp))
-            elif isinstance(message, protocol.SubscribeAnswer):
-                await self.router.accept_subscribe_answer(pid, message.revision, message.sdp)
-            elif isinstance(message, protocol.SetMediaState):
-                await self._apply(cmd.SetMediaState(pid, message.audio_muted,
-                                                    message.video_muted))
-            elif isinstance(message, protocol.QualityReport):
-                for report in self.links.on_report(pid, message, time.time()):
-                    await self._apply(report)
-            elif isinstance(message, protocol.ChooseMediaMode):
-                await self._apply(cmd.ChooseMediaMode(pid, message.mode))
-            elif isinstance(message, protocol.MediaRestart):
-                await self.router.restart_subscribe(pid)
+            if isinstance(message, MEDIA_MESSAGES):
+                await media_request(self.media_side, message, pid, connection)
             elif isinstance(message, protocol.Ping):
                 connection.send(protocol.Pong(re=message.id, server_time=time.time()))
             elif isinstance(message, protocol.Leave):
