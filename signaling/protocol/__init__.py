@@ -305,6 +305,8 @@ __all__ = [
     "AgendaMove", "AgendaPolicy", "AgendaRemove", "AgendaStart", "BoardInfo", "ChatMessageInfo",
     "ChatPosted", "ChatSend", "MediaMode", "ModeReason", "NotesUpdate", "NotesUpdated",
     "QualityLevel", "TimerChanged", "TimerControl", "TimerFollow", "TimerInfo",
+    "ChooseMediaMode", "MediaRestart", "PublishOffer", "QualityReport", "SetMediaState",
+    "StopScreenShare", "SubscribeAnswer", "VideoStep",
 ]
 
 
