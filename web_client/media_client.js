@@ -356,12 +356,22 @@ export class Subscriber {
     }
     for (const info of this.tracks) {
       const track = byMid.get(info.mid);
-      if (!track) continue;
+      if (!track || info.kind === 'screen') continue;
       const list = result.get(info.participant_id) ?? [];
       list.push(track);
       result.set(info.participant_id, list);
     }
     return result;
+  }
+
+  /**
+   * The shared screen we receive, if anyone shares.
+   * @returns {MediaStreamTrack|null}
+   */
+  screenTrack() {
+    const info = this.tracks.find((t) => t.kind === 'screen');
+    const transceiver = info && this.pc?.getTransceivers().find((t) => t.mid === info.mid);
+    return transceiver?.receiver.track ?? null;
   }
 
   /**

@@ -14,6 +14,7 @@ import { setupFeedback } from './feedback.js';
 import { PreJoin } from './prejoin.js';
 import { RoomLink } from './room_link.js';
 import { RoomMedia } from './room_media.js';
+import { ScreenShareControl } from './screen_share.js';
 import { Reconnector, isDrop } from './reconnect.js';
 import { CloseCode, ErrorCode, LeaveReason, PROTOCOL_VERSION, Role } from './protocol.js';
 import {
@@ -61,10 +62,18 @@ const app = {
   socketUrl: null,
   redirects: 0,
 };
+const screenShare = new ScreenShareControl({
+  send: (message) => app.client?.send(/** @type {any} */ (message)),
+  notify: (message) => showNotice(message),
+  self: () => app.self,
+  others: () => app.participants.values(),
+  config: () => media.config,
+});
 const media = new RoomMedia({
   send: (message) => app.client?.send(/** @type {any} */ (message)),
   notify: (message, sticky) => showNotice(message, { sticky }),
   grid: app.grid,
+  showScreen: (track) => screenShare.showRemote(track),
 });
 const link = new RoomLink(media, app.grid, () => app.phase === 'joined' && app.client?.isOpen === true);
 const board = new Board(app.clock, { token: () => app.token, sessionId: () => app.sessionId });
@@ -109,6 +118,7 @@ function teardown(options = {}) {
 /** Closes both PeerConnections and the remote tiles; stops quality reports and media recovery. */
 function closePeers() {
   link.stop();
+  screenShare.stop(false); // the server ends a share whose sharer left or dropped
   media.close();
 }
 
@@ -146,7 +156,7 @@ async function connect() {
     .on('participant_joined', (msg) => upsertParticipant(msg.participant, true))
     .on('participant_updated', (msg) => upsertParticipant(msg.participant, false))
     .on('participant_left', (msg) => removeParticipant(msg.participant_id, msg.reason))
-    .on('publish_answer', (msg) => media.acceptPublishAnswer(msg))
+    .on('publish_answer', (msg) => screenShare.acceptAnswer(msg) || media.acceptPublishAnswer(msg))
     .on('subscribe_offer', (msg) => media.handleSubscribeOffer(msg))
     .on('error', onServerError)
     .on('bye', onBye)
@@ -263,13 +273,14 @@ function removeParticipant(participantId, reason) {
 function renderList() {
   renderParticipantList(byId('participant-list'), app.self, app.participants.values());
   byId('participant-count').textContent = String(app.participants.size + (app.self ? 1 : 0));
+  screenShare.refresh();
 }
 
 // ------------------------------------------------------------------ server notices
 
 /** @param {import('./wire.js').ErrorMessage} msg */
 function onServerError(msg) {
-  if (board.handleError(msg)) return;
+  if (board.handleError(msg) || screenShare.handleError(msg)) return;
   const joining = app.phase === 'joining' || app.phase === 'reconnecting';
   if (joining && (msg.re == null || msg.re === app.joinId)) {
     const explained = explainJoinError(msg.code, msg.message);

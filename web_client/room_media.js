@@ -19,6 +19,7 @@ import { CodecError, Publisher, Subscriber, sdpFingerprint } from './media_clien
  *   the socket; returns its id (null when the socket is not open).
  * @property {(message: string, sticky: boolean) => void} notify Shows a notice.
  * @property {TileGrid} grid The remote tiles.
+ * @property {(track: MediaStreamTrack|null) => void} [showScreen] Shows a shared screen.
  */
 
 export class RoomMedia {
@@ -149,6 +150,7 @@ export class RoomMedia {
   applyTracks() {
     const byParticipant = this.subscriber?.tracksByParticipant() ?? new Map();
     for (const id of this.host.grid.ids()) this.host.grid.get(id)?.setTracks(byParticipant.get(id) ?? []);
+    this.host.showScreen?.(this.subscriber?.screenTrack() ?? null);
   }
 
   /** Closes both PeerConnections and clears the remote tiles. */

@@ -135,6 +135,7 @@ export function installTestHook(source) {
         video_muted: Boolean(p.video_muted),
         ...linkOf(p),
         connected: p.connected ?? true,
+        sharing_screen: Boolean(p.sharing_screen),
       })),
       error: source.error(),
       tiles: source.grid.ids(),
