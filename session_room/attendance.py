@@ -35,6 +35,8 @@ class EntryKind(StrEnum):
     ACTIVE = "active"
     MODE = "mode"
     LEFT = "left"
+    SHARE_STARTED = "share_started"
+    SHARE_STOPPED = "share_stopped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class PersonAttendance:
         reconnects: Drops or replacements bridged inside the grace period.
         mode_changes: ``(time, mode, reason, video step)`` of every change of media
             mode or video step.
+        shares: ``[start, end]`` of every screen share (end ``None``: sharing now).
     """
 
     identity: str
@@ -90,6 +93,7 @@ class PersonAttendance:
     reconnects: int = 0
     mode_changes: list[tuple[float, MediaMode, ModeReason, VideoStep]] = field(
         default_factory=list)
+    shares: list[list[float | None]] = field(default_factory=list)
     _open: set[str] = field(default_factory=set)
     _mode_seconds: dict[MediaMode, float] = field(default_factory=dict)
     _mode: MediaMode = MediaMode.VIDEO
@@ -110,6 +114,18 @@ class PersonAttendance:
     def seconds(self, now: float) -> float:
         """Total time present (open intervals count up to ``now``)."""
         return sum((end if end is not None else now) - start for start, end in self._pairs())
+
+    def seconds_sharing(self, now: float) -> float:
+        """Time spent sharing a screen (a share still running counts up to ``now``)."""
+        return sum((end if end is not None else now) - start
+                   for start, end in self.shares if start is not None)
+
+    def _share(self, sharing: bool, at: float) -> None:
+        running = bool(self.shares) and self.shares[-1][1] is None
+        if sharing and not running:
+            self.shares.append([at, None])
+        elif not sharing and running:
+            self.shares[-1][1] = at
 
     def seconds_by_mode(self, now: float) -> dict[MediaMode, float]:
         """Time present in each media mode (an open interval counts up to ``now``)."""
@@ -159,6 +175,9 @@ def project(
                     (entry.at, entry.mode, entry.mode_reason or ModeReason.GOOD_LINK,
                      entry.video_step or default)
                 )
+        elif entry.kind in (EntryKind.SHARE_STARTED, EntryKind.SHARE_STOPPED):
+            if entry.participant_id in person._open:
+                person._share(entry.kind is EntryKind.SHARE_STARTED, entry.at)
         else:
             _left(person, entry)
     return people
@@ -195,6 +214,7 @@ def _left(person: PersonAttendance, entry: AttendanceEntry) -> None:
     person.intervals[-1][1] = entry.at
     person.left_reason = entry.reason
     person._enter_mode(None, entry.at)
+    person._share(False, entry.at)
 
 
 def together_seconds(people: dict[str, PersonAttendance], now: float) -> float:

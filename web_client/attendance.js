@@ -30,6 +30,7 @@ const REASONS = /** @type {Record<string, string>} */ ({
  * @property {boolean} present
  * @property {number} seconds_present
  * @property {number} reconnects
+ * @property {number} [seconds_sharing]
  */
 /**
  * @typedef {Object} Report
@@ -75,7 +76,7 @@ function render(report) {
       children: [
         p.display_name, p.role, local(p.joined_at), local(p.first_active_at),
         p.present ? 'present' : local(p.left_at), p.left_reason ? REASONS[p.left_reason] ?? p.left_reason : '',
-        minutes(p.seconds_present), String(p.reconnects),
+        minutes(p.seconds_present), String(p.reconnects), minutes(p.seconds_sharing ?? 0),
       ].map((text) => el('td', { text })),
     })),
   );

@@ -116,11 +116,17 @@ function button(text, onClick, className = 'button small') {
  * @returns {HTMLTableRowElement}
  */
 function participantRow(session, person, actions) {
-  const mode = MODE_WORDS.get(person.media_mode) ?? person.media_mode;
+  const words = [MODE_WORDS.get(person.media_mode) ?? person.media_mode];
+  if (person.media_mode === 'video' && (person.video_step ?? 4) < 4) words.push('low video');
+  if (person.sharing_since != null) {
+    const minutes = Math.max(0, Math.floor((Date.now() / 1000 - person.sharing_since) / 60));
+    words.push(`sharing screen (${minutes} min)`);
+  }
+  const mode = words.join(' · ');
   const row = el('tr', {
     className: 'live-participant',
     attrs: { 'data-participant-id': person.participant_id, 'data-role': person.role,
-      'data-media-mode': person.media_mode },
+      'data-media-mode': person.media_mode, 'data-sharing': String(person.sharing_since != null) },
     children: [
       el('td', { className: 'person-name', text: person.display_name || 'Guest' }),
       el('td', { children: [el('span', { className: 'role-badge', text: roleLabel(person.role), attrs: { 'data-role': person.role } })] }),

@@ -339,6 +339,8 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {number} quality
  * @property {number} bitrate_in
  * @property {number} bitrate_out
+ * @property {number} [video_step]
+ * @property {(number|null)} [sharing_since]
  */
 /**
  * @typedef {Object} LiveSession

@@ -54,6 +54,8 @@ def live_session(room: SessionRoom, started_at: float | None,
                 quality=p.link.quality,
                 bitrate_in=rate.bits_in,
                 bitrate_out=rate.bits_out,
+                video_step=p.link.video_step,
+                sharing_since=room.screen.started_at if p.sharing_screen else None,
             )
             for p in room.participants
             for rate in (meter.rates.get(p.participant_id, Bitrate()),)

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from session_room.layers import VideoStep
 from session_room.quality import MediaMode, ModeReason, QualityLevel
 from session_room.roles import Role, SessionKind
 from signaling.protocol.base import Message as _Message
@@ -40,6 +41,9 @@ class LiveParticipant(_Message):
     quality: QualityLevel
     bitrate_in: int = Field(description="bits/s the relay receives from them (last sample)")
     bitrate_out: int = Field(description="bits/s the relay forwards to them (last sample)")
+    video_step: VideoStep = VideoStep.FULL
+    sharing_since: float | None = None
+    """When they started sharing their screen (``None``: not sharing)."""
 
 
 class LiveSession(_Message):

@@ -28,6 +28,7 @@ CSV_COLUMNS = [
     "seconds_video",
     "seconds_audio_only",
     "seconds_chat_only",
+    "seconds_sharing",
     "mode_changes",
 ]
 

@@ -24,6 +24,7 @@ from session_room.events import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantResumed,
+    ScreenShareChanged,
 )
 from session_room.ids import SessionId
 from session_room.layers import VideoStep
@@ -47,6 +48,11 @@ def entry_for(event: Event) -> AttendanceEntry | None:
         return AttendanceEntry(EntryKind.MODE, p.identity, p.participant_id, p.display_name,
                                p.role, event.at, mode=link.mode, mode_reason=link.reason,
                                video_step=link.video_step)
+    if isinstance(event, ScreenShareChanged):
+        kind = EntryKind.SHARE_STARTED if event.sharing else EntryKind.SHARE_STOPPED
+        p = event.participant
+        return AttendanceEntry(kind, p.identity, p.participant_id, p.display_name, p.role,
+                               event.at)
     if isinstance(event, (ParticipantJoined, ParticipantResumed)):
         kind, reason = EntryKind.JOINED, None
     elif isinstance(event, ParticipantActivated):
@@ -150,6 +156,8 @@ def _person(p: PersonAttendance, now: float) -> dict[str, Any]:
         "seconds_present": round(p.seconds(now), 3),
         "reconnects": p.reconnects,
         "seconds_by_mode": {m.value: round(s, 3) for m, s in p.seconds_by_mode(now).items()},
+        "seconds_sharing": round(p.seconds_sharing(now), 3),
+        "shares": [{"start": _iso(start), "end": _iso(end)} for start, end in p.shares],
         "mode_changes": [{"at": _iso(at), "mode": m.value, "reason": r.value,
                           "video_step": step.label}
                          for at, m, r, step in p.mode_changes],

@@ -136,3 +136,17 @@ def test_an_open_membership_counts_its_mode_up_to_now() -> None:
     people = project([joined("ana", "p1", 0),
                       mode("ana", "p1", 10, MediaMode.AUDIO_ONLY, ModeReason.CHOSEN)])
     assert people["ana"].seconds_by_mode(T + 25)[MediaMode.AUDIO_ONLY] == 15
+
+
+def share(who: str, pid: str, at: float, sharing: bool) -> AttendanceEntry:
+    kind = EntryKind.SHARE_STARTED if sharing else EntryKind.SHARE_STOPPED
+    return AttendanceEntry(kind, who, pid, who.title(), Role.MENTEE, T + at)
+
+
+def test_screen_shares_are_timed_and_a_leave_ends_a_running_one() -> None:
+    people = project([joined("ana", "p1", 0), share("ana", "p1", 10, True),
+                      share("ana", "p1", 70, False), share("ana", "p1", 100, True),
+                      left("ana", "p1", 130)])
+    ana = people["ana"]
+    assert ana.shares == [[T + 10, T + 70], [T + 100, T + 130]]
+    assert ana.seconds_sharing(now=T + 500) == 90
