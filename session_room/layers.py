@@ -5,7 +5,9 @@ Pure: no I/O and no clock reads (samples carry their time). Two parts:
 * :class:`DownlinkBudget` turns a viewer's downlink samples into a bitrate budget:
   a weak sample (``poor`` or worse on its own, see
   :func:`session_room.quality.instant_level`) sets it to a share of what actually
-  arrived (the rate the link carried), at once; after :data:`RISE_AFTER` seconds
+  arrived (the rate the link carried), at once, and a weak sample right after
+  another halves it at least (loss that does not fall with the rate, such as random
+  loss, steps video down fast and ends in audio-only); after :data:`RISE_AFTER` seconds
   without a weak sample it doubles every :data:`RISE_EVERY` seconds until it no
   longer limits anything. A weak sample soon after a rise (a failed recovery)
   doubles the wait, up to :data:`MAX_RISE_AFTER`, as :class:`QualityTracker` does. A
@@ -165,6 +167,8 @@ MAX_RISE_AFTER = 80.0
 RISE_EVERY = 2.0
 """Seconds between two rises (one report window or so: one step at a time)."""
 RISE_FACTOR = 2.0
+PERSISTING_CUT = 0.5
+"""A weak sample right after a weak one allows at most this share of the last budget."""
 UNLIMITED_KBPS = 2500.0
 """A budget above this limits nothing: it is dropped."""
 STABLE_AFTER = 60.0
@@ -185,11 +189,17 @@ class DownlinkBudget:
         self._calm_since: float | None = None
         self._last_rise: float | None = None
         self._cut_at: float | None = None
+        self._weak_before = False
 
     def add(self, sample: LinkSample) -> bool:
         """Feeds one downlink sample; True if the budget changed."""
         if instant_level(sample) <= QualityLevel.POOR:
             cut = max(0.0, DELIVERED_SHARE * sample.delivered_kbps)
+            if self._weak_before and self.kbps is not None:
+                # still weak after a cut: the loss does not fall with the rate (random
+                # loss, or a link falling further), so halve what the last cut allowed
+                cut = min(cut, self.kbps * PERSISTING_CUT)
+            self._weak_before = True
             if self._last_rise is not None and sample.at - self._last_rise < self.wait:
                 self.wait = min(self.wait * 2, MAX_RISE_AFTER)  # a failed recovery
             elif self._cut_at is not None and sample.at - self._cut_at >= STABLE_AFTER:
@@ -199,6 +209,7 @@ class DownlinkBudget:
                 return False
             self.kbps = cut
             return True
+        self._weak_before = False
         if self.kbps is None:
             return False
         if self._calm_since is None:

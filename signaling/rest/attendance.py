@@ -68,7 +68,7 @@ def build_attendance_router(store: SessionStore, auth: RestAuth, grace: float) -
 
 
 def _cell(person: dict[str, Any], column: str) -> object:
-    if column.startswith("seconds_") and column != "seconds_present":
+    if column.startswith("seconds_") and column not in ("seconds_present", "seconds_sharing"):
         return person["seconds_by_mode"][column.removeprefix("seconds_")]
     if column == "mode_changes":  # "time mode[/step] (reason)" separated by "; "
         return "; ".join(

@@ -92,3 +92,14 @@ def test_a_failed_recovery_doubles_the_wait() -> None:
     assert budget.kbps is not None and budget.kbps < 150  # not yet
     budget.add(sample(19, 40))
     assert budget.kbps is not None and budget.kbps > 200
+
+
+def test_loss_that_persists_after_a_cut_steps_down_to_audio_only_in_a_few_samples() -> None:
+    budget = DownlinkBudget()
+    sent, steps = 800.0, []
+    for i in range(4):  # 20 % random loss: whatever is sent, a fifth is lost
+        budget.add(sample(i, sent * 0.8, loss=0.2))
+        step = allocate(budget.kbps, [camera("a")], audio_streams=1)["a"]
+        steps.append(step)
+        sent = COSTS[step] + 40
+    assert steps[0] is VideoStep.LOW and VideoStep.OFF in steps[:3], steps
