@@ -179,9 +179,8 @@ class Subscriber(MediaStreamTrack):
     It starts paused: frames are dropped until aiortc's sender first asks for one
     (the transport is connected), which resumes it and requests a keyframe.
 
-    A video subscriber can be switched off (:attr:`enabled`) when the receiving
-    link cannot carry video: frames are skipped, and switching it back on waits
-    for a keyframe (which it requests).
+    A video subscriber can be switched off (:attr:`enabled`): frames are skipped, and
+    switching it back on waits for a keyframe (which it requests).
 
     On the packet path a video subscriber follows one simulcast layer of its
     publisher and may cap the temporal layers it forwards (:meth:`select`): a layer
@@ -277,9 +276,8 @@ class Subscriber(MediaStreamTrack):
             publisher.request_keyframe(layer)
 
     def _switch_layer(self, layer: int) -> None:
-        publisher = self.publisher
-        if publisher is not None:
-            publisher.layer_subscribers[self.layer].discard(self)
+        if self.publisher is not None:
+            self.publisher.layer_subscribers[self.layer].discard(self)
         self.layer, self._target = layer, None
         self.rewriter.switch()
 
@@ -324,7 +322,11 @@ class Subscriber(MediaStreamTrack):
         if send is None:
             return
         if layer != self.layer:
-            if not packet.keyframe_start or layer != self._target:
+            if layer != self._target:
+                return
+            if not packet.keyframe_start:  # keep asking (paced: requests get lost)
+                if self.publisher is not None:
+                    self.publisher.request_keyframe(layer)
                 return
             self._switch_layer(layer)
         if not self._enabled:
@@ -381,8 +383,7 @@ class Subscriber(MediaStreamTrack):
                 self.publisher.request_keyframe()
         if self.readyState != "live":
             raise MediaStreamError
-        frame = await self._queue.get()
-        if frame is None:
+        if (frame := await self._queue.get()) is None:
             raise MediaStreamError
         self.frames_out += 1
         self.bytes_out += len(frame.data)

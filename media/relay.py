@@ -36,12 +36,14 @@ class RelayConfig:
         packet_forwarding: Forward RTP packets as they arrive, their numbers
             rewritten per subscriber (``False``: assemble frames and let aiortc's
             sender packetize them again, the earlier path).
+        simulcast: Accept browsers' simulcast layers (packet path only).
     """
 
     ice_servers: tuple[IceServer, ...] = ()
     host_addresses: tuple[str, ...] | None = None
     gap_timeout: float = DEFAULT_GAP_TIMEOUT
     packet_forwarding: bool = True
+    simulcast: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -71,4 +73,5 @@ class MediaRelay:
     def create_router(self, emit: Callable[[MediaEvent], None]) -> SessionRouter:
         """Returns a new router for one session; events go to ``emit``."""
         return SessionRouter(self._configuration, emit, self.config.gap_timeout,
-                             packets=self.config.packet_forwarding)
+                             packets=self.config.packet_forwarding,
+                             simulcast=self.config.simulcast)

@@ -39,6 +39,7 @@ class SessionRouter:
         emit: Pushes :data:`MediaEvent` values to the session worker; must not block.
         gap_timeout: Seconds before an incomplete video frame is given up.
         packets: The packet path (see :class:`media.relay.RelayConfig`).
+        simulcast: Accept simulcast layers (packet path only).
     """
 
     def __init__(
@@ -47,11 +48,13 @@ class SessionRouter:
         emit: Callable[[MediaEvent], None],
         gap_timeout: float,
         packets: bool = False,
+        simulcast: bool = True,
     ) -> None:
         self._configuration = configuration
         self._emit = emit
         self._gap_timeout = gap_timeout
         self._packets = packets
+        self._simulcast = packets and simulcast
         self._members: dict[str, _Member] = {}
         self._closed = False
 
@@ -95,6 +98,7 @@ class SessionRouter:
             emit=self._emit,
             gap_timeout=self._gap_timeout,
             packets=self._packets,
+            simulcast=self._simulcast,
         )
         member.publish = transport
         try:

@@ -62,6 +62,7 @@ class PublishTransport:
         gap_timeout: See :class:`media.assembler.FrameAssembler`.
         packets: Hand packets on as they arrive (the packet path).
         source: ``"camera"`` or ``"screen"`` (what its publishers carry).
+        simulcast: Accept an offer's simulcast layers (packet path only).
     """
 
     def __init__(
@@ -74,9 +75,11 @@ class PublishTransport:
         gap_timeout: float,
         packets: bool = False,
         source: str = "camera",
+        simulcast: bool = False,
     ) -> None:
         self.participant_id = participant_id
         self.source = source
+        self._accept_layers = packets and simulcast
         self.publishers: list[Publisher] = []
         self.pc = RTCPeerConnection(configuration)
         self._on_publisher = on_publisher
@@ -132,7 +135,7 @@ class PublishTransport:
         """
         for kind in check_publish_offer(sdp):
             pin_codecs(self.pc.addTransceiver(kind, direction="recvonly"))
-        if self._packets:  # layers are chosen per packet: the frame path takes one
+        if self._accept_layers:  # layers are chosen per packet: the frame path takes one
             self._simulcast = aiortc_internals.read_simulcast_offer(sdp)
         try:
             await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))

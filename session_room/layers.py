@@ -6,8 +6,9 @@ Pure: no I/O and no clock reads (samples carry their time). Two parts:
   a weak sample (``poor`` or worse on its own, see
   :func:`session_room.quality.instant_level`) sets it to a share of what actually
   arrived (the rate the link carried), at once, and a weak sample right after
-  another halves it at least (loss that does not fall with the rate, such as random
-  loss, steps video down fast and ends in audio-only); after :data:`RISE_AFTER` seconds
+  another, once the relay sends within the budget, halves it at least (loss that does
+  not fall with the rate, such as random loss, steps video down fast and ends in
+  audio-only); after :data:`RISE_AFTER` seconds
   without a weak sample it doubles every :data:`RISE_EVERY` seconds until it no
   longer limits anything. A weak sample soon after a rise (a failed recovery)
   doubles the wait, up to :data:`MAX_RISE_AFTER`, as :class:`QualityTracker` does. A
@@ -162,13 +163,17 @@ DELIVERED_SHARE = 0.85
 """A weak sample's budget: this share of the rate that arrived."""
 RISE_AFTER = 6.0
 """Seconds without a weak sample before the budget starts to rise."""
-MAX_RISE_AFTER = 80.0
+MAX_RISE_AFTER = 24.0
 """The longest wait after repeated failed recoveries."""
 RISE_EVERY = 2.0
 """Seconds between two rises (one report window or so: one step at a time)."""
 RISE_FACTOR = 2.0
 PERSISTING_CUT = 0.5
-"""A weak sample right after a weak one allows at most this share of the last budget."""
+"""A weak sample right after a weak one, with the last cut in effect, allows at most
+this share of the last budget."""
+CUT_TAKEN = 1.15
+"""A cut has taken effect once the relay sends at most this much more than it allows
+(a layer switch waits for a keyframe, so the window right after a cut may not show it)."""
 UNLIMITED_KBPS = 2500.0
 """A budget above this limits nothing: it is dropped."""
 STABLE_AFTER = 60.0
@@ -195,9 +200,12 @@ class DownlinkBudget:
         """Feeds one downlink sample; True if the budget changed."""
         if instant_level(sample) <= QualityLevel.POOR:
             cut = max(0.0, DELIVERED_SHARE * sample.delivered_kbps)
-            if self._weak_before and self.kbps is not None:
-                # still weak after a cut: the loss does not fall with the rate (random
-                # loss, or a link falling further), so halve what the last cut allowed
+            if (self._weak_before and self.kbps is not None
+                    and sample.expected_kbps is not None
+                    and sample.expected_kbps <= self.kbps * CUT_TAKEN):
+                # still weak although the last cut took effect (the relay sent within
+                # it): the loss does not fall with the rate (random loss, or a link
+                # falling further), so halve what the last cut allowed
                 cut = min(cut, self.kbps * PERSISTING_CUT)
             self._weak_before = True
             if self._last_rise is not None and sample.at - self._last_rise < self.wait:

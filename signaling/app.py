@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 else None,
                 gap_timeout=settings.gap_timeout_ms / 1000,
                 packet_forwarding=settings.packet_forwarding,
+                simulcast=settings.simulcast,
             )
         )
         ice = [

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     """Forward RTP packets as they arrive, their numbers rewritten per subscriber (the
     default). ``False``: the earlier frame path, which reassembles frames and
     packetizes them again per subscriber (kept as a fallback for one release)."""
+    simulcast: bool = True
+    """Accept the browsers' simulcast layers and pick one per viewer (packet path only).
+    ``False``: publishers send one layer (the top one)."""
     join_timeout_seconds: float = 10.0
     """How long a new socket may take to send ``join``."""
     idle_session_seconds: float = 30.0

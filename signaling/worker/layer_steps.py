@@ -15,6 +15,7 @@ uplink, or their busy computer, which the browser then spares).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 
 from media.events import VideoSource
@@ -25,10 +26,25 @@ from session_room.layers import StreamDemand, StreamKind, VideoStep, allocate, s
 from session_room.media_mode import LinkView
 from session_room.quality import ModeReason
 
+logger = logging.getLogger(__name__)
+
 ARRIVING_SECONDS = 1.5
 """A layer whose latest packet is older than this is not arriving."""
+RATE_WEIGHT = 0.3
+"""The weight of the latest window in a layer's measured rate."""
 SPEAKER_MIN_PACKETS = 10
 """Loud audio packets in a window that make someone the active speaker."""
+
+
+def smoothed(before: tuple[float | None, float | None] | None,
+             now: tuple[float | None, float | None]) -> tuple[float | None, float | None]:
+    """Layer rates averaged with the previous ones (an encoder's rate swings from one
+    window to the next; the steps should not follow every swing)."""
+    if before is None:
+        return now
+    return tuple(  # type: ignore[return-value]
+        b if n is None else n if b is None else (1 - RATE_WEIGHT) * b + RATE_WEIGHT * n
+        for b, n in zip(before, now, strict=True))
 
 
 def arriving(source: VideoSource, layer: tuple[int, int]) -> tuple[int, int]:
@@ -59,6 +75,7 @@ class LayerSteps:
         self._rates: dict[str, tuple[float | None, float | None]] = {}
         self._loud: dict[str, int] = {}
         self._sources: list[VideoSource] = []
+        self._steps: dict[str, dict[str, VideoStep]] = {}
         self.speaker: str | None = None
         self.reported: dict[str, tuple[VideoStep, ModeReason]] = {}
 
@@ -73,6 +90,7 @@ class LayerSteps:
     def forget(self, participant_id: str) -> None:
         """Drops a participant who left."""
         self._views.pop(participant_id, None)
+        self._steps.pop(participant_id, None)
         self._tiles.pop(participant_id, None)
         self._bytes.pop(participant_id, None)
         self._rates.pop(participant_id, None)
@@ -92,7 +110,7 @@ class LayerSteps:
                         for a, b in zip(before[1], source.layer_bytes, strict=True)]
                 top = kbps[-1] if kbps[-1] > 0 else None
                 low = kbps[0] if source.layers > 1 and kbps[0] > 0 else None
-                self._rates[key] = (top, low)
+                self._rates[key] = smoothed(self._rates.get(key), (top, low))
             if source.screen:
                 continue
             loud = source.loud_packets - self._loud.get(pid, source.loud_packets)
@@ -132,6 +150,12 @@ class LayerSteps:
                                         costs=step_costs(top, low)))
         audio = sum(1 for d in demands if d.kind is StreamKind.CAMERA)
         steps = allocate(view.budget_kbps, demands, audio_streams=audio)
+        if steps != self._steps.get(viewer):
+            self._steps[viewer] = steps
+            logger.debug("layers for %s: budget %s kbit/s -> %s (costs %s)", viewer,
+                        None if view.budget_kbps is None else round(view.budget_kbps),
+                        {k: s.label for k, s in steps.items()},
+                        {d.key: [round(d.costs[v]) for v in VideoStep] for d in demands})
         by_id = {source.key: source for source in self._sources}
         self._router.select_video(viewer, {
             pid: arriving(by_id[pid], step.layer)

@@ -166,3 +166,28 @@ async def test_packets_are_forwarded_as_they_arrive_from_a_keyframe_with_gaps_ke
     assert upstream.plis == 1  # the waiting subscriber's need shared the join's request
     subscriber.stop()
     await asyncio.wait_for(sending, 1)  # stopping the subscriber ends the sender's loop
+
+
+async def test_a_subscriber_switching_layers_keeps_asking_for_the_new_layers_keyframe() -> None:
+    upstream = Upstream()
+    publisher = Publisher("PA_p", "video", upstream.send, lambda p: None, layers=2)
+    subscriber = Subscriber("video")
+    subscriber.attach(publisher)
+    sent: list[int] = []
+    task = asyncio.create_task(subscriber.start_sending(lambda seq, ts, p: sent.append(seq)))
+    await asyncio.sleep(0)
+    publisher.on_packet(1, 10, 3000, True, KEY_PACKET, None)  # the top layer starts
+    assert len(sent) == 1 and subscriber.layer == 1
+    subscriber.select(0)  # the low layer, from its next keyframe
+    publisher.on_packet(1, 11, 6000, True, DELTA_PACKET, None)  # top goes on meanwhile
+    await asyncio.sleep(0.4)
+    asks = len(upstream.layers)
+    publisher.on_packet(0, 500, 6000, True, DELTA_PACKET, None)  # no keyframe yet: ask again
+    await asyncio.sleep(0.8)
+    assert upstream.layers.count(0) >= 2 and len(upstream.layers) > asks
+    publisher.on_packet(0, 501, 9000, True, KEY_PACKET, None)  # the switch
+    publisher.on_packet(1, 12, 9000, True, DELTA_PACKET, None)  # top no longer forwarded
+    assert subscriber.layer == 0 and len(sent) == 3
+    assert sent[-1] == sent[-2] + 1  # one stream: numbering continues
+    subscriber.stop()
+    await asyncio.wait_for(task, 1)

@@ -15,9 +15,10 @@ from session_room.quality import LinkSample
 COSTS = step_costs(top_kbps=700.0, low_kbps=240.0)
 
 
-def sample(at: float, delivered: float, loss: float = 0.0, busy: bool = False) -> LinkSample:
+def sample(at: float, delivered: float, loss: float = 0.0, busy: bool = False,
+           sent: float | None = None) -> LinkSample:
     return LinkSample(at=at, loss=loss, jitter_ms=5.0, rtt_ms=40.0, delivered_kbps=delivered,
-                      expected_kbps=None, packets=100, device_busy=busy)
+                      expected_kbps=sent, packets=100, device_busy=busy)
 
 
 def camera(key: str, **kw: object) -> StreamDemand:
@@ -98,8 +99,17 @@ def test_loss_that_persists_after_a_cut_steps_down_to_audio_only_in_a_few_sample
     budget = DownlinkBudget()
     sent, steps = 800.0, []
     for i in range(4):  # 20 % random loss: whatever is sent, a fifth is lost
-        budget.add(sample(i, sent * 0.8, loss=0.2))
+        budget.add(sample(i, sent * 0.8, loss=0.2, sent=sent))
         step = allocate(budget.kbps, [camera("a")], audio_streams=1)["a"]
         steps.append(step)
         sent = COSTS[step] + 40
     assert steps[0] is VideoStep.LOW and VideoStep.OFF in steps[:3], steps
+
+
+def test_a_cap_keeps_its_budget_while_the_cut_waits_for_a_keyframe() -> None:
+    budget = DownlinkBudget()
+    budget.add(sample(0, 300, loss=0.6, sent=750))  # a 300 kbit/s cap under full video
+    first = budget.kbps
+    budget.add(sample(1, 300, loss=0.6, sent=750))  # the lower layer has not started yet
+    assert budget.kbps == first == 255
+    assert allocate(budget.kbps, [camera("a")], audio_streams=1)["a"] > VideoStep.OFF
