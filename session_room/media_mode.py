@@ -125,6 +125,18 @@ class LinkState:
         elif all(t.level > QualityLevel.LOST for t in self._trackers.values()):
             self._no_audio = False
 
+    def reconnect(self, connected: bool) -> None:
+        """Media connected again (or failed). A new connection starts afresh: what the
+        old one measured (lost samples, a cut budget, a wait doubled by failed
+        recoveries) says nothing about it, and a weak one is caught within seconds."""
+        if connected and not self.connected:
+            self._trackers = {d: QualityTracker(t.base_wait)
+                              for d, t in self._trackers.items()}
+            self._lost_runs = dict.fromkeys(LinkDirection, 0)
+            self._no_audio = False
+            self.budget = DownlinkBudget(self.budget.base_wait)
+        self.connected = connected
+
     def _receives(self) -> bool:
         return self.budget.kbps is None or self.budget.kbps >= VIDEO_MIN_KBPS
 

@@ -282,7 +282,7 @@ class SessionRoom:
         elif isinstance(command, ReportVideoStep):
             state.step, state.step_reason = command.step, command.reason
         else:
-            state.connected = command.connected
+            state.reconnect(command.connected)
         view = state.view()
         if view == participant.link:
             return []

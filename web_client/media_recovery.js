@@ -6,7 +6,8 @@
  * `failed`, or `disconnected` for more than 5 s, starts a recovery: a sticky
  * "Reconnecting media…" notice and a rebuild (both connections replaced, see
  * `RoomMedia.restart`). A rebuild that does not connect within 20 s, or fails
- * again, is retried after 2, 4, 8 and then every 15 s. The notice goes once every
+ * again, is retried after 1, 2, 4 and then every 8 s (a network that comes back is
+ * found within 8 s). The notice goes once every
  * connection is `connected`; failures count towards the backoff until media has
  * stayed up for 30 s. The room starts it on `joined` and stops it whenever the
  * socket or the session ends (a socket rejoin rebuilds the media anyway).
@@ -16,7 +17,7 @@ export const CHECK_EVERY_MS = 1000;
 export const DISCONNECTED_GRACE_MS = 5000;
 export const ATTEMPT_TIMEOUT_MS = 20_000;
 export const STABLE_MS = 30_000;
-export const MAX_RETRY_DELAY_MS = 15_000;
+export const MAX_RETRY_DELAY_MS = 8_000;
 export const MEDIA_NOTICE = 'Reconnecting media…';
 
 /**

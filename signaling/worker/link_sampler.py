@@ -38,6 +38,8 @@ BUSY_HOLD_SECONDS = 6.0
 """A page that said its computer was busy counts as busy this long (a starved page's
 reports come in bursts: one late report says busy, the next right after it may not)."""
 REPORT_LATE_SECONDS = 2.5
+ESTIMATE_RAMP_SECONDS = 10.0
+"""How long a new publish connection's own bandwidth estimate is not scored."""
 """A page reports every second: one whose last report is older than this while its
 media still flows is starved of CPU (a congested link shows as loss on the media)."""
 WARM_UP_REPORTS = 3
@@ -56,6 +58,9 @@ class LinkSampler:
 
     def __init__(self) -> None:
         self._up: dict[str, _Reading] = {}
+        self._ramp_until: dict[str, float] = {}
+        """Per participant: until when their new publish connection's own bandwidth
+        estimate is not scored (a browser's starts low and ramps up)."""
         self._down: dict[str, _Reading] = {}
         self._reports: dict[str, protocol.QualityReport] = {}
         self._flowing: dict[str, dict[int, bool]] = {}
@@ -72,7 +77,7 @@ class LinkSampler:
         """Drops a participant's readings (they left)."""
         for table in (self._up, self._down, self._reports, self._flowing, self._last_window,
                       self._warm, self._gap_credit, self._report_at, self._busy_until,
-                      self._up_jitter):
+                      self._up_jitter, self._ramp_until):
             table.pop(participant_id, None)
 
     def _jitter(self, participant_id: str, now: LinkCounters, before: LinkCounters) -> float:
@@ -97,6 +102,7 @@ class LinkSampler:
         self._up[participant_id] = _Reading(now, counters)
         if (prev is None or not counters.publishing or not prev.counters.publishing
                 or counters.up_packets < prev.counters.up_packets):  # < : a new connection
+            self._ramp_until[participant_id] = now + ESTIMATE_RAMP_SECONDS
             return None
         window = now - prev.at
         if window < MIN_WINDOW:
@@ -113,7 +119,8 @@ class LinkSampler:
             delivered_kbps=8 * (counters.up_bytes - prev.counters.up_bytes) / 1000 / window,
             expected_kbps=None,
             packets=packets,
-            capacity_kbps=report.available_outgoing_kbps if report else None,
+            capacity_kbps=report.available_outgoing_kbps
+            if report and now >= self._ramp_until.get(participant_id, 0.0) else None,
             device_busy=self.relay_busy or (report is not None and (
                 now < self._busy_until.get(participant_id, 0.0)
                 or now - self._report_at[participant_id] > REPORT_LATE_SECONDS)),

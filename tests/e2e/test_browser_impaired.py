@@ -17,6 +17,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,15 @@ def browser_in_netns(browser: Any, netns_link: Link,
     """A second Chromium, launched by the same Playwright, inside the namespace. It
     reaches the server at the veth's host address over plain HTTP, which Chromium must
     be told to treat as a secure origin (camera and microphone need one)."""
-    port = reachable_server.base_url.rsplit(":", 1)[1]
+    with launch_in_netns(browser, netns_link, reachable_server) as instance:
+        yield instance
+
+
+@contextmanager
+def launch_in_netns(browser: Any, netns_link: Link, server: LiveServer) -> Iterator[Any]:
+    """A Chromium inside ``netns_link``'s namespace that treats ``server`` (at the veth's
+    host address) as a secure origin; the link's impairments are lifted afterwards."""
+    port = server.base_url.rsplit(":", 1)[1]
     origin = f"--unsafely-treat-insecure-origin-as-secure=http://{HOST_ADDRESS}:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         launcher = Path(tmp) / "chromium-in-netns"

@@ -25,11 +25,14 @@ def test_an_uplink_sample_is_the_delta_between_two_readings() -> None:
     assert (sample.packets, sample.loss, sample.delivered_kbps) == (80, 0.2, 200.0)
 
 
-def test_an_uplink_sample_uses_the_senders_own_capacity_estimate() -> None:
+def test_an_uplink_sample_uses_the_senders_own_capacity_estimate_once_it_ramped_up() -> None:
     sampler = LinkSampler()
-    sampler.uplink("p", up(100, 0, 10_000), 10.0)
+    sampler.uplink("p", up(100, 0, 10_000), 10.0)  # a new connection
     sampler.downlink("p", report(50, 0), LinkCounters(down_bytes=1), 10.5)
     sample = sampler.uplink("p", up(200, 0, 20_000), 12.0)
+    assert sample is not None and sample.capacity_kbps is None  # its estimate starts low
+    sampler.downlink("p", report(50, 0), LinkCounters(down_bytes=2), 20.5)
+    sample = sampler.uplink("p", up(300, 0, 30_000), 22.0)
     assert sample is not None and sample.capacity_kbps == 120.0
 
 
