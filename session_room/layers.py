@@ -6,9 +6,9 @@ Pure: no I/O and no clock reads (samples carry their time). Two parts:
   a weak sample (``poor`` or worse on its own, see
   :func:`session_room.quality.instant_level`) sets it to a share of what actually
   arrived (the rate the link carried), at once, and a weak sample right after
-  another, once the relay sends within the budget, halves it at least (loss that does
-  not fall with the rate, such as random loss, steps video down fast and ends in
-  audio-only); after :data:`RISE_AFTER` seconds
+  another whose loss did not fall although the relay sends within the budget halves
+  it at least (loss that does not fall with the rate, such as random loss, steps
+  video down fast and ends in audio-only); after :data:`RISE_AFTER` seconds
   without a weak sample it doubles every :data:`RISE_EVERY` seconds until it no
   longer limits anything. A weak sample soon after a rise (a failed recovery)
   doubles the wait, up to :data:`MAX_RISE_AFTER`, as :class:`QualityTracker` does. A
@@ -171,6 +171,8 @@ RISE_FACTOR = 2.0
 PERSISTING_CUT = 0.5
 """A weak sample right after a weak one, with the last cut in effect, allows at most
 this share of the last budget."""
+LOSS_KEPT = 0.7
+"""Loss at least this share of the last weak sample's did not fall with the cut."""
 CUT_TAKEN = 1.15
 """A cut has taken effect once the relay sends at most this much more than it allows
 (a layer switch waits for a keyframe, so the window right after a cut may not show it)."""
@@ -195,19 +197,21 @@ class DownlinkBudget:
         self._last_rise: float | None = None
         self._cut_at: float | None = None
         self._weak_before = False
+        self._weak_loss = 0.0
 
     def add(self, sample: LinkSample) -> bool:
         """Feeds one downlink sample; True if the budget changed."""
         if instant_level(sample) <= QualityLevel.POOR:
             cut = max(0.0, DELIVERED_SHARE * sample.delivered_kbps)
             if (self._weak_before and self.kbps is not None
+                    and sample.loss >= self._weak_loss * LOSS_KEPT
                     and sample.expected_kbps is not None
                     and sample.expected_kbps <= self.kbps * CUT_TAKEN):
                 # still weak although the last cut took effect (the relay sent within
                 # it): the loss does not fall with the rate (random loss, or a link
                 # falling further), so halve what the last cut allowed
                 cut = min(cut, self.kbps * PERSISTING_CUT)
-            self._weak_before = True
+            self._weak_before, self._weak_loss = True, sample.loss
             if self._last_rise is not None and sample.at - self._last_rise < self.wait:
                 self.wait = min(self.wait * 2, MAX_RISE_AFTER)  # a failed recovery
             elif self._cut_at is not None and sample.at - self._cut_at >= STABLE_AFTER:
