@@ -3,8 +3,8 @@ tests/e2e/bench_simulcast_cost.py --runs 3``): the relay's CPU per forwarded vid
 subscription with simulcast publishers against single-layer publishers, measured in the
 same run.
 
-A circle of three real Chromium pages (each publishing its camera, receiving the other
-two) on a server with ``MENTOR_ROOMS_SIMULCAST`` false, then true, in interleaved rounds;
+Two real Chromium pages in a one-on-one (each publishing its camera, receiving the
+other's) on a server with ``MENTOR_ROOMS_SIMULCAST`` false, then true, in interleaved rounds;
 the server process's CPU time (user + system, ``/proc``) is read over a quiet window once
 media flows. Browsers and server share the machine's two cores, so the figures are only
 compared with each other.
@@ -23,7 +23,7 @@ from tests.e2e.test_browser_rooms import open_room, wait_for_media
 from tests.impairment.test_bad_network import record
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
-PAGES = 3
+PAGES = 2
 SETTLE_SECONDS = 10.0
 WINDOW_SECONDS = 20.0
 ROUNDS = 2
@@ -40,7 +40,8 @@ def one_round(browser: Any, simulcast: bool) -> float:
     server = start_server({"MENTOR_ROOMS_SIMULCAST": "true" if simulcast else "false"})
     pages: list[Any] = []
     try:
-        sid, mentor = server.create_session("circle", capacity=PAGES)
+        sid, mentor = server.create_session("one_on_one" if PAGES == 2 else "circle",
+                                            capacity=PAGES)
         urls = [f"{server.base_url}/s/{sid}#token={mentor}"] + [
             server.invite(sid, mentor, "mentee", f"M{i}")["url"].replace(
                 "http://testserver", server.base_url) for i in range(PAGES - 1)]

@@ -35,6 +35,7 @@ from session_room.commands import (
     StopScreenShare,
 )
 from session_room.events import (
+    Event,
     LinkChanged,
     ParticipantDropped,
     ParticipantResumed,
@@ -182,7 +183,8 @@ def test_a_lossy_downlink_that_still_carries_600_kbps_keeps_video_at_a_lower_ste
     pid = ParticipantId("PA_1")
     lossy = LinkSample(NOW, 0.2, 20, 40, 560, 900, 140)
     events = r.handle(ReportLink(pid, LinkDirection.DOWNLINK, lossy), NOW)
-    link = events[0].participant.link  # type: ignore[attr-defined]
+    assert isinstance(events[0], LinkChanged)
+    link = events[0].participant.link
     assert (link.mode, link.receives_video, link.budget_kbps) == (MediaMode.VIDEO, True, 476)
     events = r.handle(ReportVideoStep(pid, VideoStep.LOW, ModeReason.WEAK_DOWNLINK), NOW + 1)
     assert isinstance(events[0], LinkChanged) and events[0].step_changed
@@ -278,24 +280,29 @@ def test_ending_a_session_makes_everyone_leave_including_held_seats_and_closes_i
         r.handle(EndSession(), NOW + 11)
 
 
+def shares(events: list[Event]) -> list[ScreenShareChanged]:
+    assert all(isinstance(e, ScreenShareChanged) for e in events)
+    return [e for e in events if isinstance(e, ScreenShareChanged)]
+
+
 def test_one_sharer_at_a_time_and_only_a_mentor_takes_over() -> None:
     r = room(SessionKind.CIRCLE, capacity=4)
     join(r, 1, Role.MENTOR)
     join(r, 2, Role.MENTEE)
     join(r, 3, Role.MENTEE)
     mentor, mentee = ParticipantId("PA_1"), ParticipantId("PA_2")
-    events = r.handle(StartScreenShare(mentee), NOW)
+    events = shares(r.handle(StartScreenShare(mentee), NOW))
     assert [(e.participant.participant_id, e.sharing) for e in events] == [(mentee, True)]
     with pytest.raises(DomainError) as refused:
         r.handle(StartScreenShare(ParticipantId("PA_3")), NOW + 1)
     assert refused.value.code is ErrorCode.SCREEN_SHARE_TAKEN
-    events = r.handle(StartScreenShare(mentor), NOW + 2)
+    events = shares(r.handle(StartScreenShare(mentor), NOW + 2))
     assert [(e.participant.participant_id, e.sharing, e.taken_over) for e in events] == [
         (mentee, False, True), (mentor, True, False)]
     assert r.screen.sharer == mentor
     assert r.handle(StopScreenShare(mentee), NOW + 3) == []  # not sharing any more
-    events = r.handle(Leave(mentor, LeaveReason.LEFT), NOW + 4)
-    assert isinstance(events[0], ScreenShareChanged) and not events[0].sharing
+    left = r.handle(Leave(mentor, LeaveReason.LEFT), NOW + 4)
+    assert isinstance(left[0], ScreenShareChanged) and not left[0].sharing
     assert r.screen.sharer is None
 
 
