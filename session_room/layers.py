@@ -173,6 +173,9 @@ PERSISTING_CUT = 0.5
 this share of the last budget."""
 LOSS_KEPT = 0.7
 """Loss at least this share of the last weak sample's did not fall with the cut."""
+WEAK_RUN_HALVES = 2
+"""After this many weak samples in a row with loss kept, halve even though the relay
+still sends more than the budget (a stream without lower steps to go to)."""
 CUT_TAKEN = 1.15
 """A cut has taken effect once the relay sends at most this much more than it allows
 (a layer switch waits for a keyframe, so the window right after a cut may not show it)."""
@@ -196,22 +199,24 @@ class DownlinkBudget:
         self._calm_since: float | None = None
         self._last_rise: float | None = None
         self._cut_at: float | None = None
-        self._weak_before = False
+        self._weak_run = 0
+        """Weak samples in a row."""
         self._weak_loss = 0.0
 
     def add(self, sample: LinkSample) -> bool:
         """Feeds one downlink sample; True if the budget changed."""
         if instant_level(sample) <= QualityLevel.POOR:
             cut = max(0.0, DELIVERED_SHARE * sample.delivered_kbps)
-            if (self._weak_before and self.kbps is not None
+            in_effect = (sample.expected_kbps is not None
+                         and sample.expected_kbps <= (self.kbps or 0.0) * CUT_TAKEN)
+            if (self._weak_run and self.kbps is not None
                     and sample.loss >= self._weak_loss * LOSS_KEPT
-                    and sample.expected_kbps is not None
-                    and sample.expected_kbps <= self.kbps * CUT_TAKEN):
+                    and (in_effect or self._weak_run >= WEAK_RUN_HALVES)):
                 # still weak although the last cut took effect (the relay sent within
                 # it): the loss does not fall with the rate (random loss, or a link
                 # falling further), so halve what the last cut allowed
                 cut = min(cut, self.kbps * PERSISTING_CUT)
-            self._weak_before, self._weak_loss = True, sample.loss
+            self._weak_run, self._weak_loss = self._weak_run + 1, sample.loss
             if self._last_rise is not None and sample.at - self._last_rise < self.wait:
                 self.wait = min(self.wait * 2, MAX_RISE_AFTER)  # a failed recovery
             elif self._cut_at is not None and sample.at - self._cut_at >= STABLE_AFTER:
@@ -221,7 +226,7 @@ class DownlinkBudget:
                 return False
             self.kbps = cut
             return True
-        self._weak_before = False
+        self._weak_run = 0
         if self.kbps is None:
             return False
         if self._calm_since is None:

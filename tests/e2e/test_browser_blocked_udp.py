@@ -49,9 +49,12 @@ def join_pair(browser: Any, inside: Any, server: LiveServer) -> tuple[Any, Any, 
 
 
 def video_arrives(maya: Any, ana: Any, ana_id: str, what: str) -> None:
+    """Waits for the mentee's video to reach the mentor (loose: a rebuilt connection's
+    first samples can read as a weak uplink for a while; docs/benchmarks.md has the
+    measured times)."""
     frames = counters(maya, ana_id)[0]
     try:
-        wait_for(lambda: counters(maya, ana_id)[0] > frames + 20, 30, what)
+        wait_for(lambda: counters(maya, ana_id)[0] > frames + 20, 60, what)
     except AssertionError:
         print("seen", seen_by(maya, ana_id), "received", maya.evaluate(
             "window.mentorRooms.remoteStats()"), "sent", ana.evaluate(

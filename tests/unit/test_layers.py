@@ -113,3 +113,10 @@ def test_a_cap_keeps_its_budget_while_the_cut_waits_for_a_keyframe() -> None:
     budget.add(sample(1, 300, loss=0.6, sent=750))  # the lower layer has not started yet
     assert budget.kbps == first == 255
     assert allocate(budget.kbps, [camera("a")], audio_streams=1)["a"] > VideoStep.OFF
+
+
+def test_a_stream_without_lower_steps_still_ends_audio_only_under_persisting_loss() -> None:
+    budget = DownlinkBudget()  # a publisher of one layer, no temporal layers: 800 whatever
+    for i in range(5):
+        budget.add(sample(i, 640, loss=0.2, sent=800))
+    assert budget.kbps is not None and budget.kbps < 150
