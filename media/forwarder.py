@@ -45,12 +45,8 @@ DEFAULT_AUDIO_QUEUE = 50
 
 @dataclass(frozen=True, slots=True)
 class EncodedFrame:
-    """An encoded frame as aiortc's sender expects from a passthrough track.
-
-    aiortc's ``RTCRtpSender`` calls ``encoder.pack(frame)`` for anything that is not
-    an ``av.Frame``; ``pack`` reads ``bytes(frame)``, ``frame.pts`` and
-    ``frame.time_base``. This avoids allocating an ``av.Packet`` per subscriber.
-    """
+    """An encoded frame for aiortc's sender (frame path): its ``encoder.pack`` reads
+    ``bytes(frame)``, ``pts`` and ``time_base`` of anything not an ``av.Frame``."""
 
     data: bytes
     pts: int
@@ -98,7 +94,9 @@ class Publisher:
         self.layer_bytes = [0] * layers
         """Payload bytes received per layer (for the layers' bitrates)."""
         self.layer_seen = [0] * layers
-        """Per layer: when its latest packet came (64-bit NTP; 0: never)."""
+        self.layer_packets = [0] * layers
+        """Per layer: when a latest packet came (64-bit NTP; 0: never; a layer nobody
+        follows is stamped every 16th packet), and packets so far."""
         self.frames_in = 0
         self.bytes_in = 0
         self.loud_packets = 0
@@ -110,8 +108,7 @@ class Publisher:
         self._closed = False
 
     @property
-    def keyframe_requests_sent(self) -> int:
-        """Keyframe requests sent upstream so far, all layers."""
+    def keyframe_requests_sent(self) -> int:  # all layers
         return sum(r.sent for r in self._requests)
 
     def on_frame(self, frame: AssembledFrame) -> None:
@@ -139,16 +136,19 @@ class Publisher:
         self.layer_bytes[layer] += len(payload)
         if audio_level is not None and audio_level[1] < SPEAKING_DBOV:
             self.loud_packets += 1
-        if layer == self.layers - 1:
-            self.frames_in += marker
+        self.frames_in += marker and layer == self.layers - 1
         start = self.kind == "video" and vp8_keyframe_start(payload)
         if start:
             self._requests[layer].arrived()
-        ntp = ntp_now()
-        self.layer_seen[layer] = ntp
+        self.layer_packets[layer] += 1
+        if not (subscribers := self.layer_subscribers[layer]):  # nobody follows it now:
+            if not self.layer_packets[layer] & 15:  # no packet object, a clock read
+                self.layer_seen[layer] = ntp_now()  # every 16th packet
+            return
+        ntp = self.layer_seen[layer] = ntp_now()
         packet = RtpIn(sequence_number, timestamp, marker, payload, audio_level, start, ntp,
                        (ntp >> 14 & 0xFFFFFF).to_bytes(3, "big"))
-        for subscriber in self.layer_subscribers[layer]:
+        for subscriber in subscribers:
             subscriber.push_packet(packet, layer)
 
     def request_keyframe(self, layer: int = -1) -> None:
