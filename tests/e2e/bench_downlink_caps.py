@@ -20,12 +20,13 @@ from tests.e2e.test_browser_impaired import (  # noqa: F401 (fixtures)
     browser_in_netns,
     gaps,
     netns_link,
+    open_pair,
     reachable_server,
     wait_for,
 )
 from tests.e2e.test_browser_quality import self_id
-from tests.e2e.test_browser_rooms import open_room, wait_for_media
-from tests.impairment.netns import HOST_ADDRESS, Link, Way
+from tests.e2e.test_browser_rooms import wait_for_media
+from tests.impairment.netns import Link, Way
 from tests.impairment.test_bad_network import record
 
 pytestmark = [pytest.mark.browser, pytest.mark.impairment, pytest.mark.timeout(900)]
@@ -40,12 +41,7 @@ def test_downlink_caps(browser: Any, browser_in_netns: Any, netns_link: Link,  #
 
 
 def one_cap(browser: Any, inside: Any, link: Link, server: Any, cap: int) -> None:
-    sid, mentor = server.create_session("one_on_one")
-    mentee = server.invite(sid, mentor, "mentee", "Ana")["url"]
-    port = server.base_url.rsplit(":", 1)[1]
-    maya = open_room(browser, f"{server.base_url}/s/{sid}#token={mentor}", "Maya")
-    ana = open_room(inside, mentee.replace(server.base_url, f"http://{HOST_ADDRESS}:{port}"),
-                    "Ana")
+    maya, ana = open_pair(browser, inside, server)
     try:
         wait_for_media([maya, ana], 1)
         assert self_id(ana)

@@ -9,10 +9,6 @@ video comes back while UDP stays blocked.
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,17 +16,19 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import LiveServer, free_port, start_server
+from tests.conftest import LiveServer, start_server
 from tests.e2e.test_browser_impaired import (  # noqa: F401 (fixtures)
     browser_in_netns,
     launch_in_netns,
     netns_link,
+    open_pair,
     reachable_server,
     seen_by,
     wait_for,
 )
 from tests.e2e.test_browser_quality import counters, self_id
-from tests.e2e.test_browser_rooms import open_room, wait_for_media
+from tests.e2e.test_browser_rooms import wait_for_media
+from tests.e2e.test_browser_turn import running_coturn
 from tests.impairment.netns import HOST_ADDRESS, Link
 
 pytestmark = [pytest.mark.browser, pytest.mark.impairment, pytest.mark.slow,
@@ -38,12 +36,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.impairment, pytest.mark.slow,
 
 
 def join_pair(browser: Any, inside: Any, server: LiveServer) -> tuple[Any, Any, str]:
-    sid, mentor = server.create_session("one_on_one")
-    mentee = server.invite(sid, mentor, "mentee", "Ana")["url"]
-    port = server.base_url.rsplit(":", 1)[1]
-    maya = open_room(browser, f"{server.base_url}/s/{sid}#token={mentor}", "Maya")
-    ana = open_room(inside, mentee.replace(server.base_url, f"http://{HOST_ADDRESS}:{port}"),
-                    "Ana")
+    maya, ana = open_pair(browser, inside, server)
     wait_for_media([maya, ana], 1)
     return maya, ana, self_id(ana)
 
@@ -85,28 +78,9 @@ def test_blocked_udp_is_chat_only_and_video_comes_back_after_the_block(
 
 @pytest.fixture
 def tcp_turn(tmp_path: Path) -> Iterator[tuple[int, str]]:
-    """coturn on the veth's host address (REST-API shared secret, TCP and UDP)."""
-    binary = shutil.which("turnserver")
-    if binary is None:
-        pytest.skip("coturn is not installed (apt-get install coturn)")
-    port, secret = free_port(), secrets.token_urlsafe(24)
-    process = subprocess.Popen(
-        [binary, "-n", f"--listening-ip={HOST_ADDRESS}", f"--listening-port={port}",
-         f"--relay-ip={HOST_ADDRESS}", "--min-port=49210", "--max-port=49250",
-         "--use-auth-secret", f"--static-auth-secret={secret}", "--realm=mentor-rooms",
-         "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint",
-         f"--userdb={tmp_path}/turndb", f"--pidfile={tmp_path}/turn.pid", "--log-file=stdout"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST_ADDRESS, port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield port, secret
-    process.terminate()
-    process.wait(10)
+    """coturn on the veth's host address (the page reaches it over TCP)."""
+    with running_coturn(HOST_ADDRESS, tmp_path, "49210-49250") as running:
+        yield running
 
 
 def test_blocked_udp_goes_through_turn_over_tcp_and_keeps_video(

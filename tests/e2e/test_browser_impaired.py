@@ -82,6 +82,18 @@ def launch_in_netns(browser: Any, netns_link: Link, server: LiveServer) -> Itera
             instance.close()
 
 
+def open_pair(browser: Any, inside: Any, server: LiveServer) -> tuple[Any, Any]:
+    """A one-on-one: the mentor Maya's page on the host, the mentee Ana's in the
+    namespace (reaching the server at the veth's host address)."""
+    sid, mentor = server.create_session("one_on_one")
+    mentee = server.invite(sid, mentor, "mentee", "Ana")["url"]
+    port = server.base_url.rsplit(":", 1)[1]
+    maya = open_room(browser, f"{server.base_url}/s/{sid}#token={mentor}", "Maya")
+    ana = open_room(inside, mentee.replace(server.base_url, f"http://{HOST_ADDRESS}:{port}"),
+                    "Ana")
+    return maya, ana
+
+
 def seen_by(page: Any, participant_id: str) -> dict[str, Any]:
     return next(p for p in state(page)["participants"] if p["participant_id"] == participant_id)
 
@@ -98,13 +110,7 @@ def wait_for(check: Any, seconds: float, what: str) -> float:
 def test_a_page_behind_a_150_kbit_uplink_cap_goes_audio_only_and_comes_back(
     browser: Any, browser_in_netns: Any, netns_link: Link, reachable_server: LiveServer
 ) -> None:
-    server = reachable_server
-    sid, mentor = server.create_session("one_on_one")
-    mentee = server.invite(sid, mentor, "mentee", "Ana")["url"]
-    port = server.base_url.rsplit(":", 1)[1]
-    maya = open_room(browser, f"{server.base_url}/s/{sid}#token={mentor}", "Maya")
-    ana = open_room(browser_in_netns, mentee.replace(server.base_url,
-                                                     f"http://{HOST_ADDRESS}:{port}"), "Ana")
+    maya, ana = open_pair(browser, browser_in_netns, reachable_server)
     try:
         wait_for_media([maya, ana], 1)
         ana_id = self_id(ana)
@@ -162,13 +168,7 @@ def gaps(page: Any, reset: bool = False) -> dict[str, float]:
 def test_a_page_behind_downlink_caps_steps_down_to_a_lower_layer_then_audio_only_and_back(
     browser: Any, browser_in_netns: Any, netns_link: Link, reachable_server: LiveServer
 ) -> None:
-    server = reachable_server
-    sid, mentor = server.create_session("one_on_one")
-    mentee = server.invite(sid, mentor, "mentee", "Ana")["url"]
-    port = server.base_url.rsplit(":", 1)[1]
-    maya = open_room(browser, f"{server.base_url}/s/{sid}#token={mentor}", "Maya")
-    ana = open_room(browser_in_netns, mentee.replace(server.base_url,
-                                                     f"http://{HOST_ADDRESS}:{port}"), "Ana")
+    maya, ana = open_pair(browser, browser_in_netns, reachable_server)
     try:
         wait_for_media([maya, ana], 1)
         ana_id, maya_id = self_id(ana), self_id(maya)

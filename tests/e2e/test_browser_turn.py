@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,20 @@ from tests.e2e.test_browser_rooms import open_room, wait_for_media
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def coturn(tmp_path: Path) -> Iterator[tuple[int, str]]:
-    """coturn with the REST-API shared secret; loopback peers allowed (the recipe)."""
+@contextmanager
+def running_coturn(address: str, tmp_path: Path, ports: str = "49160-49200"
+                   ) -> Iterator[tuple[int, str]]:
+    """coturn on ``address`` (TCP and UDP) with the REST-API shared secret, relaying
+    from ``address`` on ``ports``; loopback peers allowed (the recipe). Yields
+    (port, secret). Skips the test if coturn is not installed."""
     binary = shutil.which("turnserver")
     if binary is None:
         pytest.skip("coturn is not installed (apt-get install coturn)")
     port, secret = free_port(), secrets.token_urlsafe(24)
+    low, high = ports.split("-")
     process = subprocess.Popen(
-        [binary, "-n", "--listening-ip=127.0.0.1", f"--listening-port={port}",
-         "--relay-ip=127.0.0.1", "--min-port=49160", "--max-port=49200",
+        [binary, "-n", f"--listening-ip={address}", f"--listening-port={port}",
+         f"--relay-ip={address}", f"--min-port={low}", f"--max-port={high}",
          "--use-auth-secret", f"--static-auth-secret={secret}", "--realm=mentor-rooms",
          "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint",
          f"--userdb={tmp_path}/turndb", f"--pidfile={tmp_path}/turn.pid", "--log-file=stdout"],
@@ -38,13 +43,21 @@ def coturn(tmp_path: Path) -> Iterator[tuple[int, str]]:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # TCP listener up means UDP is up too
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            socket.create_connection((address, port), timeout=0.5).close()
             break
         except OSError:
             time.sleep(0.05)
-    yield port, secret
-    process.terminate()
-    process.wait(10)
+    try:
+        yield port, secret
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def coturn(tmp_path: Path) -> Iterator[tuple[int, str]]:
+    with running_coturn("127.0.0.1", tmp_path) as running:
+        yield running
 
 
 @pytest.fixture
