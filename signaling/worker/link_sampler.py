@@ -38,10 +38,12 @@ BUSY_HOLD_SECONDS = 6.0
 """A page that said its computer was busy counts as busy this long (a starved page's
 reports come in bursts: one late report says busy, the next right after it may not)."""
 REPORT_LATE_SECONDS = 2.5
-ESTIMATE_RAMP_SECONDS = 10.0
-"""How long a new publish connection's own bandwidth estimate is not scored."""
 """A page reports every second: one whose last report is older than this while its
 media still flows is starved of CPU (a congested link shows as loss on the media)."""
+ESTIMATE_RAMP_SECONDS = 10.0
+"""How long a browser's own bandwidth estimate is not scored after its publish
+connection is new or its video is allowed back (after audio-only it has probed with
+audio alone, so its estimate starts near the audio rate and ramps up)."""
 WARM_UP_REPORTS = 3
 """Reports with media before the delivered/expected ratio counts: while a receive
 connection starts, the relay has sent packets the page has not set up to count."""
@@ -70,6 +72,8 @@ class LinkSampler:
         self._report_at: dict[str, float] = {}
         self._busy_until: dict[str, float] = {}
         self._up_jitter: dict[str, float] = {}
+        self._sends_video: dict[str, bool] = {}
+        self._resumed: set[str] = set()
         self.relay_busy = False
         """The relay's event loop ran late at the last tick (set by :class:`LinkMonitor`)."""
 
@@ -77,8 +81,17 @@ class LinkSampler:
         """Drops a participant's readings (they left)."""
         for table in (self._up, self._down, self._reports, self._flowing, self._last_window,
                       self._warm, self._gap_credit, self._report_at, self._busy_until,
-                      self._up_jitter, self._ramp_until):
+                      self._up_jitter, self._ramp_until, self._sends_video):
             table.pop(participant_id, None)
+        self._resumed.discard(participant_id)
+
+    def video_allowed(self, participant_id: str, sends_video: bool) -> None:
+        """Notes whether a participant may send video; when it is allowed back, their
+        browser's estimate is not scored for :data:`ESTIMATE_RAMP_SECONDS` from the next
+        uplink reading (loss, delivery and jitter still are)."""
+        if sends_video and not self._sends_video.get(participant_id, True):
+            self._resumed.add(participant_id)
+        self._sends_video[participant_id] = sends_video
 
     def _jitter(self, participant_id: str, now: LinkCounters, before: LinkCounters) -> float:
         """The worst jitter of the streams that flowed in this window and the previous
@@ -104,6 +117,9 @@ class LinkSampler:
                 or counters.up_packets < prev.counters.up_packets):  # < : a new connection
             self._ramp_until[participant_id] = now + ESTIMATE_RAMP_SECONDS
             return None
+        if participant_id in self._resumed:
+            self._resumed.discard(participant_id)
+            self._ramp_until[participant_id] = now + ESTIMATE_RAMP_SECONDS
         window = now - prev.at
         if window < MIN_WINDOW:
             return None
@@ -269,6 +285,7 @@ class LinkMonitor:
 
     def on_link(self, participant_id: str, view: LinkView) -> list[ReportVideoStep]:
         """A participant's link view changed: their layers are chosen again now."""
+        self.sampler.video_allowed(participant_id, view.sends_video)
         self.layers.on_link(participant_id, view)
         return self.layers.apply([participant_id])
 

@@ -153,3 +153,19 @@ def test_a_busy_page_or_a_late_relay_marks_its_samples_as_a_busy_device() -> Non
     calm.relay_busy = True  # the relay's own loop ran late: its readings are suspect too
     late = calm.uplink("q", up(300, 0, 30_000), 14.0)
     assert late is not None and late.device_busy
+
+
+def test_a_browsers_estimate_is_not_scored_for_a_while_after_its_video_is_allowed_back() -> None:
+    sampler = LinkSampler()
+    sampler.uplink("p", up(100, 0, 10_000), 10.0)
+    sampler.downlink("p", report(50, 0), LinkCounters(down_bytes=1), 10.5)
+    sampler.uplink("p", up(200, 0, 20_000), 22.0)
+    sampler.video_allowed("p", False)  # audio-only: the estimate is scored as it falls
+    sample = sampler.uplink("p", up(300, 0, 30_000), 24.0)
+    assert sample is not None and sample.capacity_kbps == 120.0
+    sampler.video_allowed("p", True)  # it probed with audio alone and starts low
+    for at in (26.0, 28.0, 34.0):
+        sample = sampler.uplink("p", up(int(100 * at), 0, int(1000 * at)), at)
+        assert sample is not None and sample.capacity_kbps is None
+    sample = sampler.uplink("p", up(3600, 0, 36_000), 36.0)
+    assert sample is not None and sample.capacity_kbps == 120.0
