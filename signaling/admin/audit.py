@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from session_room.ids import SessionId
 from signaling.backends.base import SessionStore
 
 logger = logging.getLogger(__name__)
@@ -51,3 +52,21 @@ async def write_audit(store: SessionStore, admin: str, action: AdminAction, sess
     logger.info("admin %s: %s %s %s", admin, action.value, session_id,
                 participant_id or credential_id or "")
     return entry
+
+
+class TitledAuditEntry(AuditEntry):
+    """An audit entry as listed to admins: with the title of its session (``None`` for
+    mentor credential actions and for a session that no longer exists)."""
+
+    session_title: str | None = None
+
+
+async def with_titles(store: SessionStore, entries: list[AuditEntry]) -> list[TitledAuditEntry]:
+    """``entries`` in the same order, each with its session's title (each session is
+    loaded once)."""
+    titles: dict[str, str | None] = {}
+    for sid in {e.session_id for e in entries if e.session_id}:
+        spec = await store.load_session(SessionId(sid))
+        titles[sid] = None if spec is None else spec.title
+    return [TitledAuditEntry(**e.model_dump(), session_title=titles.get(e.session_id))
+            for e in entries]

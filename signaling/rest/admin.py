@@ -1,6 +1,6 @@
 """REST for administrators: the live sessions (the dashboard's data), acting on them,
-sessions ended since a time, the audit log of admin actions, and mentor credentials
-(``signaling.rest.mentors``)."""
+every session's title and times, sessions ended since a time, the audit log of admin
+actions (with session titles), and mentor credentials (``signaling.rest.mentors``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,13 @@ from session_room.errors import DomainError, ErrorCode
 from session_room.ids import ParticipantId, SessionId
 from session_room.roles import Role
 from signaling import protocol
-from signaling.admin.audit import AdminAction, AuditEntry, write_audit
+from signaling.admin.audit import (
+    AdminAction,
+    AuditEntry,
+    TitledAuditEntry,
+    with_titles,
+    write_audit,
+)
 from signaling.admin.monitor import LiveMonitor
 from signaling.backends.base import SessionStore
 from signaling.cluster.nodes import RedisCluster
@@ -58,6 +64,20 @@ class EndedSession(BaseModel):
     ended_by_admin: bool
     attendance_page: str
     notes: str
+
+
+class SessionOut(BaseModel):
+    """A session as created: what the admin pages name it by."""
+
+    session_id: str
+    title: str
+    kind: str
+    created_at: float
+    """Epoch seconds (UTC)."""
+    scheduled_start: float | None
+    """Epoch seconds (UTC), or ``None`` when it was not scheduled."""
+    ended_at: float | None
+    """When an administrator ended it (epoch seconds), or ``None``."""
 
 
 class ObserverInvite(BaseModel):
@@ -179,6 +199,17 @@ def build_admin_router(store: SessionStore, auth: RestAuth, registry: SessionReg
                           display_name=name)
         return ObserverInvite(url=invite.url, token=invite.token, display_name=name)
 
+    @router.get("/sessions")
+    async def all_sessions(_: str = Depends(admin)) -> list[SessionOut]:
+        """Every session with its title, kind and times, ordered by scheduled start (its
+        creation time when it was not scheduled), oldest first: the progress charts name
+        their bars with it."""
+        specs = sorted(await store.list_sessions(),
+                       key=lambda s: (s.scheduled_start or s.created_at, s.session_id))
+        return [SessionOut(session_id=s.session_id, title=s.title, kind=s.kind.value,
+                           created_at=s.created_at, scheduled_start=s.scheduled_start,
+                           ended_at=s.ended_at) for s in specs]
+
     @router.get("/sessions/ended")
     async def ended_sessions(
         since: Annotated[float, Query(description="epoch seconds")] = 0.0,
@@ -209,10 +240,12 @@ def build_admin_router(store: SessionStore, auth: RestAuth, registry: SessionReg
     async def admin_actions(
         limit: Annotated[int, Query(ge=1, le=AUDIT_LIMIT)] = 100,
         _: str = Depends(admin),
-    ) -> list[AuditEntry]:
-        """The audit log of admin actions, oldest first."""
-        return [AuditEntry.model_validate(json.loads(r))
-                for r in await store.list_admin_actions(limit)]
+    ) -> list[TitledAuditEntry]:
+        """The audit log of admin actions, oldest first, each with its session's title
+        (``session_title``: ``None`` for mentor credential actions and deleted sessions)."""
+        entries = [AuditEntry.model_validate(json.loads(r))
+                   for r in await store.list_admin_actions(limit)]
+        return await with_titles(store, entries)
 
     router.include_router(build_mentors_router(store, auth))
     return router

@@ -58,6 +58,7 @@ def test_admin_routes_refuse_a_missing_a_wrong_and_a_participant_token(
     sid, mentor = create(client)
     routes = [("GET", "/api/admin/live"), ("GET", f"/api/admin/live/{sid}"),
               ("GET", "/api/admin/nodes"),
+              ("GET", "/api/admin/sessions"),
               ("GET", "/api/admin/sessions/ended"), ("GET", "/api/admin/actions"),
               ("POST", f"/api/admin/sessions/{sid}/end"),
               ("POST", f"/api/admin/sessions/{sid}/participants/PA_x/remove"),
@@ -262,3 +263,29 @@ def test_a_session_nobody_is_in_can_be_ended_and_then_admits_nobody(client: Test
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
         assert closed.value.code == 4410
+
+
+def test_the_audit_log_names_each_session_by_its_title(client: TestClient) -> None:
+    first, _ = create(client, title="Career circle")
+    second, _ = create(client, title="Weekly check-in")
+    for sid in (first, second):
+        assert client.post(f"/api/admin/sessions/{sid}/end", headers=BEARER).status_code == 200
+    issued = client.post("/api/admin/mentors", headers=BEARER, json={"name": "Maya"})
+    assert issued.status_code == 201, issued.text
+    entries = client.get("/api/admin/actions", headers=BEARER).json()
+    assert [(e["action"], e["session_id"], e["session_title"]) for e in entries] == [
+        ("end_session", first, "Career circle"), ("end_session", second, "Weekly check-in"),
+        ("issue_mentor_credential", "", None)]
+
+
+def test_every_session_is_listed_with_its_title_in_order_of_its_start(
+    client: TestClient,
+) -> None:
+    later, _ = create(client, title="Later", scheduled_start="2031-01-02T10:00:00Z")
+    earlier, _ = create(client, title="Earlier", scheduled_start="2031-01-02T09:00:00Z")
+    client.post(f"/api/admin/sessions/{earlier}/end", headers=BEARER)
+    rows = client.get("/api/admin/sessions", headers=BEARER).json()
+    assert [(r["session_id"], r["title"], r["kind"]) for r in rows] == [
+        (earlier, "Earlier", "one_on_one"), (later, "Later", "one_on_one")]
+    assert rows[0]["ended_at"] is not None and rows[1]["ended_at"] is None
+    assert rows[0]["scheduled_start"] == rows[1]["scheduled_start"] - 3600
