@@ -251,6 +251,11 @@ class SessionRouter:
                           for seen in video.layer_seen), loud))
         return out
 
+    def loud_packets(self) -> dict[str, int]:
+        """Per participant: their audio packets so far whose level says they speak."""
+        return {pid: sum(p.loud_packets for p in member.publishers if p.kind == "audio")
+                for pid, member in self._members.items()}
+
     def select_video(self, participant_id: str,
                      choices: Mapping[str, tuple[int, int] | None]) -> None:
         """Forwards each publisher's video to a participant at the (spatial, temporal)

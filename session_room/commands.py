@@ -89,15 +89,44 @@ class SetMediaConnected:
 
 @dataclass(frozen=True, slots=True)
 class RemoveParticipant:
-    """An administrator removes a participant (also from a held seat); their identity
-    may not rejoin while this room lives."""
+    """An administrator (``by`` ``None``) or the session's mentor (``by``: their id)
+    removes a participant (also from a held seat); their identity may not rejoin while
+    this room lives."""
 
     participant_id: ParticipantId
+    by: ParticipantId | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EndSession:
-    """An administrator ends the session: everyone leaves and nobody may join again."""
+    """An administrator (``by`` ``None``) or a mentor in the session (``by``: their id)
+    ends the session: everyone leaves and nobody may join again."""
+
+    by: ParticipantId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseHand:
+    """A participant raises (``raised``) or lowers their own hand."""
+
+    participant_id: ParticipantId
+    raised: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LowerHand:
+    """A mentor (``participant_id``) lowers someone else's hand (``target``)."""
+
+    participant_id: ParticipantId
+    target: ParticipantId
+
+
+@dataclass(frozen=True, slots=True)
+class AskToMute:
+    """A mentor (``participant_id``) asks a participant (``target``) to mute."""
+
+    participant_id: ParticipantId
+    target: ParticipantId
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +156,12 @@ class StopScreenShare:
 ScreenCommand = StartScreenShare | StopScreenShare
 LinkCommand = ReportLink | ChooseMediaMode | SetMediaConnected | ReportVideoStep
 AdminCommand = RemoveParticipant | EndSession
+CallCommand = RaiseHand | LowerHand | AskToMute
+"""Hands and a mentor's call controls (see :mod:`session_room.moderation`)."""
+
 RoomCommand = (
     Join | Leave | Disconnect | ExpireSeat | SetMediaState | MarkActive | LinkCommand
-    | AdminCommand | ScreenCommand
+    | AdminCommand | ScreenCommand | CallCommand
 )
 
 

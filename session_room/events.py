@@ -134,12 +134,34 @@ class ScreenShareChanged:
     taken_over: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class HandChanged:
+    """A participant raised or lowered their hand, or a mentor lowered it
+    (``lowered_by``: that mentor's id)."""
+
+    participant: Participant
+    raised: bool
+    at: float
+    lowered_by: ParticipantId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MuteRequested:
+    """A mentor asked a participant to mute (only that participant is told; their
+    page mutes its microphone, and they may unmute themselves)."""
+
+    participant: Participant
+    by: Participant
+    at: float
+
+
 RoomEvent = (
     ParticipantJoined | ParticipantLeft | ParticipantDropped | ParticipantResumed
     | ParticipantActivated | MediaStateChanged | LinkChanged | ScreenShareChanged
+    | HandChanged
 )
 BoardEvent = AgendaChanged | TimerChanged | ChatPosted | NotesEdited
-Event = RoomEvent | BoardEvent | SessionEnded
+Event = RoomEvent | BoardEvent | SessionEnded | MuteRequested
 
 
 def participant_of(event: RoomEvent) -> ParticipantId:

@@ -26,6 +26,7 @@ class Participant:
         connected: False while their connection dropped and the seat is held for
             a rejoin (until the grace deadline).
         sharing_screen: They share their screen now.
+        hand_raised_at: When they raised their hand (the queue's order), or ``None``.
     """
 
     participant_id: ParticipantId
@@ -39,3 +40,4 @@ class Participant:
     link: LinkView = LinkView()
     connected: bool = True
     sharing_screen: bool = False
+    hand_raised_at: float | None = None

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from session_room.board import SessionBoard
 from session_room.commands import (
+    AskToMute,
+    CallCommand,
     ChooseMediaMode,
     Command,
     Disconnect,
@@ -15,7 +17,9 @@ from session_room.commands import (
     Join,
     Leave,
     LinkCommand,
+    LowerHand,
     MarkActive,
+    RaiseHand,
     RemoveParticipant,
     ReportLink,
     ReportVideoStep,
@@ -39,6 +43,7 @@ from session_room.events import (
 )
 from session_room.ids import Identity, ParticipantId, SessionId
 from session_room.media_mode import LinkState, LinkView
+from session_room.moderation import ask_to_mute, check_removal, require_mentor, set_hand
 from session_room.participant import Participant
 from session_room.roles import MAX_OBSERVERS, LeaveReason, Role, SessionKind
 from session_room.screen_share import ScreenShare
@@ -118,10 +123,16 @@ class SessionRoom:
             return self._join(command, now)
         if isinstance(command, RemoveParticipant):
             removed = self._require(command.participant_id)
+            if command.by is not None:
+                check_removal(self._require(command.by), removed)
             self._removed.add(removed.identity)
             return self._leave(Leave(removed.participant_id, LeaveReason.REMOVED), now)
         if isinstance(command, EndSession):
+            if command.by is not None:
+                require_mentor(self._require(command.by), "end the session for everyone")
             return self._end(now)
+        if isinstance(command, (RaiseHand, LowerHand, AskToMute)):
+            return self._call(command, now)
         if isinstance(command, Leave):
             return self._leave(command, now)
         if isinstance(command, (Disconnect, ExpireSeat)):
@@ -142,6 +153,20 @@ class SessionRoom:
             return self._link(command, now)
         actor = None if command.participant_id is None else self._require(command.participant_id)
         return list(self.board.handle(command, actor, now))
+
+    def _call(self, command: CallCommand, now: float) -> list[Event]:
+        actor = self._require(command.participant_id)
+        if isinstance(command, AskToMute):
+            asked = ask_to_mute(actor, self._require(command.target), now)
+            return [] if asked is None else [asked]
+        if isinstance(command, RaiseHand):
+            changed = set_hand(actor, command.raised, now)
+        else:
+            changed = set_hand(self._require(command.target), False, now, by=actor)
+        if changed is None:
+            return []
+        self._participants[changed.participant.participant_id] = changed.participant
+        return [changed]
 
     def _shared(self, events: list[ScreenShareChanged]) -> list[Event]:
         for event in events:  # the participants now carry their sharing flag
@@ -169,7 +194,7 @@ class SessionRoom:
             raise DomainError(ErrorCode.SESSION_ENDED, "this session has ended")
         if command.identity in self._removed:
             raise DomainError(ErrorCode.REMOVED,
-                              "an administrator removed you from this session")
+                              "you were removed from this session")
         if command.participant_id in self._participants:
             raise DomainError(ErrorCode.ALREADY_JOINED, "already joined")
         replaced = [p for p in self._participants.values() if p.identity == command.identity]

@@ -28,7 +28,7 @@ const CLOSE_TEXT = new Map([
   [CloseCode.JOIN_TIMEOUT, { message: 'Joining took too long. Please try again.', action: 'rejoin' }],
   [CloseCode.ROOM_FULL, { message: 'This session is full.', action: 'rejoin' }],
   [CloseCode.SESSION_ENDED, { message: 'This session has ended.', action: 'none' }],
-  [CloseCode.REMOVED, { message: 'An administrator removed you from this session.', action: 'none' }],
+  [CloseCode.REMOVED, { message: 'You were removed from this session.', action: 'none' }],
   [
     CloseCode.REPLACED,
     { message: 'You joined from another tab or device; this tab was disconnected.', action: 'rejoin' },
@@ -57,7 +57,7 @@ const CLOSE_TEXT = new Map([
 const JOIN_ERROR_TEXT = new Map([
   [ErrorCode.ROOM_FULL, { message: 'This session is full.', action: 'rejoin' }],
   [ErrorCode.SESSION_ENDED, { message: 'This session has ended.', action: 'none' }],
-  [ErrorCode.REMOVED, { message: 'An administrator removed you from this session.', action: 'none' }],
+  [ErrorCode.REMOVED, { message: 'You were removed from this session.', action: 'none' }],
   [
     ErrorCode.UNSUPPORTED_VERSION,
     { message: 'This page is out of date. Reload it to get the latest version.', action: 'reload' },

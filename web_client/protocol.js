@@ -132,13 +132,13 @@ export const TimerAction = Object.freeze({
   "ADD_MINUTE": "add_minute"
 });
 
-export const CLIENT_MESSAGE_TYPES = Object.freeze(["admin_hello", "agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "chat_send", "choose_media_mode", "join", "leave", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "set_media_state", "stop_screen_share", "subscribe_answer", "timer_control", "timer_follow"]);
+export const CLIENT_MESSAGE_TYPES = Object.freeze(["admin_hello", "agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "ask_to_mute", "chat_send", "choose_media_mode", "end_session", "join", "leave", "lower_hand", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "raise_hand", "remove_participant", "set_media_state", "stop_screen_share", "subscribe_answer", "timer_control", "timer_follow"]);
 
-export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "dashboard_snapshot", "dashboard_update", "error", "joined", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "redirect", "subscribe_offer", "timer_changed"]);
+export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "dashboard_snapshot", "dashboard_update", "error", "joined", "mute_requested", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "redirect", "speakers", "subscribe_offer", "timer_changed"]);
 
-/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|StopScreenShare|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate|AdminHello} ClientMessage */
+/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|StopScreenShare|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate|AdminHello|RaiseHand|LowerHand|AskToMute|RemoveParticipant|EndSession} ClientMessage */
 
-/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|Redirect|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated|DashboardSnapshot|DashboardUpdate} ServerMessage */
+/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|Redirect|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated|DashboardSnapshot|DashboardUpdate|MuteRequested|Speakers} ServerMessage */
 
 /**
  * @typedef {Object} AdminHello
@@ -223,6 +223,12 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {(string|null)} [item_id]
  */
 /**
+ * @typedef {Object} AskToMute
+ * @property {"ask_to_mute"} type
+ * @property {(string|null)} [id]
+ * @property {string} participant_id
+ */
+/**
  * @typedef {Object} BoardInfo
  * @property {AgendaInfo} agenda
  * @property {TimerInfo} timer
@@ -283,6 +289,11 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {number} server_time
  * @property {Array<LiveSession>} sessions
  * @property {Array<string>} closed
+ */
+/**
+ * @typedef {Object} EndSession
+ * @property {"end_session"} type
+ * @property {(string|null)} [id]
  */
 /**
  * @typedef {Object} Error
@@ -359,9 +370,21 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {Array<LiveParticipant>} participants
  */
 /**
+ * @typedef {Object} LowerHand
+ * @property {"lower_hand"} type
+ * @property {(string|null)} [id]
+ * @property {string} participant_id
+ */
+/**
  * @typedef {Object} MediaRestart
  * @property {"media_restart"} type
  * @property {(string|null)} [id]
+ */
+/**
+ * @typedef {Object} MuteRequested
+ * @property {"mute_requested"} type
+ * @property {string} by_participant_id
+ * @property {string} by_name
  */
 /**
  * @typedef {Object} NotesUpdate
@@ -393,6 +416,7 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {number} [video_step]
  * @property {boolean} [connected]
  * @property {boolean} [sharing_screen]
+ * @property {(number|null)} [hand_raised_at]
  */
 /**
  * @typedef {Object} ParticipantJoined
@@ -449,10 +473,23 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {*} [tile_heights]
  */
 /**
+ * @typedef {Object} RaiseHand
+ * @property {"raise_hand"} type
+ * @property {(string|null)} [id]
+ * @property {boolean} raised
+ */
+/**
  * @typedef {Object} Redirect
  * @property {"redirect"} type
  * @property {(string|null)} [re]
  * @property {string} url
+ */
+/**
+ * @typedef {Object} RemoveParticipant
+ * @property {"remove_participant"} type
+ * @property {(string|null)} [id]
+ * @property {string} participant_id
+ * @property {string} [reason]
  */
 /**
  * @typedef {Object} SessionInfo
@@ -469,6 +506,12 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {(string|null)} [id]
  * @property {boolean} audio_muted
  * @property {boolean} video_muted
+ */
+/**
+ * @typedef {Object} Speakers
+ * @property {"speakers"} type
+ * @property {(string|null)} [active]
+ * @property {Array<string>} [speaking]
  */
 /**
  * @typedef {Object} StopScreenShare

@@ -58,6 +58,17 @@ from signaling.protocol.board import (
     TimerFollow,
     TimerInfo,
 )
+from signaling.protocol.call import (
+    AskToMute,
+    CallClientMessage,
+    CallServerMessage,
+    EndSession,
+    LowerHand,
+    MuteRequested,
+    RaiseHand,
+    RemoveParticipant,
+    Speakers,
+)
 from signaling.protocol.media import (
     ChooseMediaMode,
     MediaRestart,
@@ -126,6 +137,8 @@ class ParticipantInfo(_Message):
     """False while their connection dropped and their seat is held for a rejoin."""
     sharing_screen: bool = False
     """They share their screen now (one sharer per session)."""
+    hand_raised_at: float | None = None
+    """When they raised their hand (server clock; the queue's order), or ``null``."""
 
 
 class IceServerInfo(_Message):
@@ -181,7 +194,7 @@ class Leave(_Message):
 AnyClientMessage = (
     Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave | QualityReport
     | ChooseMediaMode | MediaRestart | StopScreenShare | BoardClientMessage
-    | AdminClientMessage
+    | AdminClientMessage | CallClientMessage
 )
 ClientMessage = Annotated[AnyClientMessage, Field(discriminator="type")]
 
@@ -290,6 +303,7 @@ AnyServerMessage = (
     | Redirect
     | BoardServerMessage
     | AdminServerMessage
+    | CallServerMessage
 )
 ServerMessage = Annotated[AnyServerMessage, Field(discriminator="type")]
 
@@ -307,6 +321,9 @@ __all__ = [
     "QualityLevel", "TimerChanged", "TimerControl", "TimerFollow", "TimerInfo",
     "ChooseMediaMode", "MediaRestart", "PublishOffer", "QualityReport", "SetMediaState",
     "StopScreenShare", "SubscribeAnswer", "VideoStep",
+    "AskToMute", "CallClientMessage", "EndSession", "LowerHand", "MuteRequested", "RaiseHand",
+    "RemoveParticipant",
+    "Speakers",
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from media.events import SubscribeOfferReady
 from session_room.events import (
     Event,
+    HandChanged,
     LinkChanged,
     MediaStateChanged,
     ParticipantActivated,
@@ -54,6 +55,7 @@ def participant_info(participant: Participant) -> protocol.ParticipantInfo:
         video_step=participant.link.video_step,
         connected=participant.connected,
         sharing_screen=participant.sharing_screen,
+        hand_raised_at=participant.hand_raised_at,
     )
 
 
@@ -78,7 +80,8 @@ def broadcast_message(event: Event) -> protocol.AnyServerMessage:
             participant_id=event.participant.participant_id, reason=event.reason
         )
     if isinstance(event, (MediaStateChanged, ParticipantActivated, LinkChanged,
-                          ParticipantDropped, ParticipantResumed, ScreenShareChanged)):
+                          ParticipantDropped, ParticipantResumed, ScreenShareChanged,
+                          HandChanged)):
         return protocol.ParticipantUpdated(participant=participant_info(event.participant))
     raise TypeError(f"no message for {event!r}")
 

@@ -51,6 +51,11 @@ class LinkTick:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeakerTick:
+    """Time to read who is speaking."""
+
+
+@dataclass(frozen=True, slots=True)
 class SeatExpired:
     """A dropped participant's held seat reached its grace deadline."""
 
@@ -81,7 +86,7 @@ class AdminRequest:
 
 InboxItem = (
     JoinRequest | ClientRequest | Disconnected | LinkTick | SeatExpired | AdminRequest
-    | MediaEvent
+    | MediaEvent | SpeakerTick
 )
 
 

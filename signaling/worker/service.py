@@ -33,6 +33,7 @@ from session_room.events import (
     ChatPosted,
     Event,
     LinkChanged,
+    MuteRequested,
     NotesEdited,
     ParticipantDropped,
     ParticipantJoined,
@@ -47,7 +48,6 @@ from session_room.ids import ParticipantId, SessionId, new_participant_id
 from session_room.roles import LeaveReason
 from session_room.room import SessionRoom, SessionSpec
 from signaling import protocol
-from signaling.admin.audit import AdminAction, write_audit
 from signaling.backends.base import SessionStore
 from signaling.cluster.turn import IceProvider
 from signaling.edge.connection import Connection
@@ -60,6 +60,7 @@ from signaling.worker.board_wire import (
     message_for,
     restore_board,
 )
+from signaling.worker.call_controls import CALL_MESSAGES, Moderation, SpeakerWatch
 from signaling.worker.fanout import (
     LEAVE_CLOSE_CODES,
     LEAVE_MESSAGES,
@@ -77,9 +78,10 @@ from signaling.worker.inbox import (
     JoinRequest,
     LinkTick,
     SeatExpired,
+    SpeakerTick,
 )
 from signaling.worker.link_sampler import LinkMonitor
-from signaling.worker.log_lines import log_admin_action, log_room_event
+from signaling.worker.log_lines import log_room_event
 from signaling.worker.media_requests import MEDIA_MESSAGES, MediaSide, media_request
 
 logger = logging.getLogger(__name__)
@@ -111,7 +113,10 @@ class SessionWorker:
         self.router: SessionRouter = relay.create_router(self._on_media_event)
         self.links = LinkMonitor(self.router)
         self.media_side = MediaSide(self.router, self.links, self._apply)
-        self._ticker: asyncio.Task[None] | None = None
+        self.speakers = SpeakerWatch(self.router)
+        self.moderation = Moderation(lambda: self.room, self._publish_events, self._bye_text,
+                                     store, spec.session_id)
+        self._tickers: list[asyncio.Task[None]] = []
         self.connections: dict[ParticipantId, Connection] = {}
         self._ice = ice
         self._idle_seconds = idle_seconds
@@ -121,6 +126,9 @@ class SessionWorker:
     def _on_media_event(self, event: MediaEvent) -> None:
         if not self.inbox.put(event):
             logger.error("session %s inbox full; media event dropped", self.spec.session_id)
+
+    def _waker(self, item: InboxItem) -> Callable[[], object]:
+        return lambda: bool(self.connections) and self.submit(item)
 
     def submit(self, item: InboxItem) -> bool:
         """Queues an item; False if it was refused (the caller reports it): the worker
@@ -140,8 +148,8 @@ class SessionWorker:
                 await self.store.load_notes(sid),
             )
             self.room = SessionRoom(self.spec, board)
-            self._ticker = asyncio.create_task(self.links.tick(
-                lambda: bool(self.connections) and self.submit(LinkTick())))
+            self._tickers = [asyncio.create_task(self.links.tick(self._waker(LinkTick()))),
+                             asyncio.create_task(self.speakers.tick(self._waker(SpeakerTick())))]
             while True:
                 timeout = (HEARTBEAT_SECONDS if self.connections else
                            0.5 if self.room.ended_at is not None else self._idle_seconds)
@@ -170,8 +178,8 @@ class SessionWorker:
     async def _shutdown(self) -> None:
         self.accepting = False
         self.inbox.refuse_pending()  # requests that raced the stop get a typed refusal
-        if self._ticker is not None:
-            self._ticker.cancel()
+        for ticker in self._tickers:
+            ticker.cancel()
         for hold in self._holds.values():
             hold.cancel()
         now = time.time()
@@ -190,7 +198,8 @@ class SessionWorker:
     async def _handle(self, item: InboxItem) -> None:
         if isinstance(item, JoinRequest | AdminRequest):
             try:
-                await (self._join(item) if isinstance(item, JoinRequest) else self._admin(item))
+                await (self._join(item) if isinstance(item, JoinRequest)
+                       else self.moderation.admin(item))
             finally:  # never leave the asker waiting
                 if not item.result.done():
                     item.result.set_exception(DomainError(ErrorCode.INTERNAL, "please retry"))
@@ -212,6 +221,8 @@ class SessionWorker:
             for report in self.links.on_tick(self.connections, time.time()):
                 await self._apply(report)
             self._notify(self.spec.session_id)
+        elif isinstance(item, SpeakerTick):
+            self._broadcast(self.speakers.on_tick(time.monotonic()))
         elif isinstance(item, (TransportFailed, TransportConnected)):
             connected = isinstance(item, TransportConnected)
             await self._apply(cmd.SetMediaConnected(ParticipantId(item.participant_id),
@@ -257,27 +268,15 @@ class SessionWorker:
             server_time=time.time(),
         ))
         request.result.set_result(participant_id)
+        if self.speakers.message().active is not None:
+            request.connection.send(self.speakers.message())
         await self._publish_events(events, logged=True)
 
-    async def _admin(self, request: AdminRequest) -> None:
-        pid = request.participant_id
-        target = self.room.get(pid) if pid is not None else None
-        command: cmd.Command = cmd.EndSession()
-        if request.verb is AdminAction.REMOVE_PARTICIPANT:
-            command = cmd.RemoveParticipant(pid or ParticipantId(""))
-        try:
-            events = self.room.handle(command, time.time())
-        except DomainError as exc:
-            return request.result.set_exception(exc) if not request.result.done() else None
-        if target is not None and request.reason:
-            self._bye_text[target.participant_id] = (
-                f"{LEAVE_MESSAGES[LeaveReason.REMOVED]} Reason: {request.reason}")
-        await self._publish_events(events)
-        entry = await write_audit(self.store, request.admin, request.verb, self.spec.session_id,
-                                  pid, target.display_name if target else None, request.reason)
-        log_admin_action(self.spec.session_id, request.admin, request.verb.value, pid)
-        if not request.result.done():
-            request.result.set_result(entry)
+    def _broadcast(self, message: protocol.AnyServerMessage | None) -> None:
+        if message is not None:
+            text = protocol.encode(message)
+            for connection in self.connections.values():
+                connection.send_encoded(text)
 
     async def _apply(self, command: cmd.Command) -> None:
         await self._publish_events(self.room.handle(command, time.time()))
@@ -329,6 +328,10 @@ class SessionWorker:
         for event in events:
             if isinstance(event, SessionEnded):
                 await self.store.mark_ended(self.spec.session_id, event.at)
+            if isinstance(event, MuteRequested) and (connection := self.connections.get(
+                    event.participant.participant_id)):
+                connection.send(protocol.MuteRequested(
+                    by_participant_id=event.by.participant_id, by_name=event.by.display_name))
             if not isinstance(event, RoomEvent):
                 continue
             if self.started_at is None:
@@ -360,6 +363,7 @@ class SessionWorker:
             connection.send(protocol.Bye(reason=reason, message=text))
             connection.close(LEAVE_CLOSE_CODES.get(reason, protocol.CloseCode.NORMAL), text)
         self.links.forget(participant_id)
+        self._broadcast(self.speakers.forget(participant_id))
         await self.router.remove_participant(participant_id)
 
     async def _request(self, request: ClientRequest) -> None:
@@ -371,6 +375,8 @@ class SessionWorker:
                 await media_request(self.media_side, message, pid, connection)
             elif isinstance(message, protocol.Ping):
                 connection.send(protocol.Pong(re=message.id, server_time=time.time()))
+            elif isinstance(message, CALL_MESSAGES):
+                await self.moderation.call(message, pid)
             elif isinstance(message, protocol.Leave):
                 await self._apply(cmd.Leave(pid, LeaveReason.LEFT))
             elif isinstance(message, protocol.Join):
