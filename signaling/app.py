@@ -33,6 +33,7 @@ from signaling.rest.auth import RestAuth
 from signaling.rest.board import build_board_router
 from signaling.rest.progress import build_progress_router
 from signaling.rest.sessions import Invites, build_router, new_secret
+from signaling.rest.short_links import build_short_link_router
 from signaling.settings import Settings
 from signaling.worker.attendance_log import close_lost_intervals
 from signaling.worker.registry import SessionRegistry
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         grace = settings.reconnect_grace_seconds
         invites = Invites(settings, store, signer)
         app.include_router(build_router(store, invites, auth))
+        app.include_router(build_short_link_router(store, auth))
         app.include_router(build_admin_router(store, auth, registry, monitor, grace,
                                               invites, cluster))
         app.include_router(build_board_router(store, auth))

@@ -21,6 +21,8 @@
  * @property {string} role
  * @property {string} token
  * @property {string} url Full link, with the token in the fragment.
+ * @property {string} [short_code] The short link's code (older servers: none).
+ * @property {string} [short_url] The short link to share (`/j/{code}`), revocable.
  * @property {string} expires_at ISO-8601.
  * @property {string} identity
  * @property {string|null} [display_name]
@@ -142,6 +144,31 @@ export async function createSession(body, credential = '') {
 export async function createInvite(sessionId, mentorToken, body) {
   const path = `/api/sessions/${encodeURIComponent(sessionId)}/invites`;
   return /** @type {Invite} */ (await request('POST', path, { body, token: mentorToken }));
+}
+
+/**
+ * A short invite link as the revoke route returns it.
+ * @typedef {Object} ShortLinkRecord
+ * @property {string} code
+ * @property {string} session_id
+ * @property {string} role
+ * @property {string} display_name
+ * @property {string} expires_at ISO-8601.
+ * @property {string|null} revoked_at ISO-8601; null while it works.
+ * @property {string} state "active", "expired", "revoked" or "unknown".
+ */
+
+/**
+ * Revokes a short invite link (needs the mentor's token); revoking again is harmless.
+ * @param {string} sessionId
+ * @param {string} mentorToken
+ * @param {string} code
+ * @returns {Promise<ShortLinkRecord>}
+ * @throws {ApiError} 401/403 when the token is refused, 404 for an unknown link.
+ */
+export async function revokeShortLink(sessionId, mentorToken, code) {
+  const path = `/api/sessions/${encodeURIComponent(sessionId)}/short-links/${encodeURIComponent(code)}`;
+  return /** @type {ShortLinkRecord} */ (await request('DELETE', path, { token: mentorToken }));
 }
 
 /**

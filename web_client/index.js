@@ -2,9 +2,11 @@
 /**
  * The create-a-session page: create a session, then mint invite links for it.
  * The mentor token is kept in localStorage so a reload keeps working. Creating needs a
- * mentor or admin credential, asked for once (see create_credential.js).
+ * mentor or admin credential, asked for once (see create_credential.js). Links are shown
+ * short (`/j/{code}`, the signed token stays behind it); each invite's short link can be
+ * revoked, after a confirmation.
  */
-import { ApiError, createInvite, getSession } from './api.js';
+import { ApiError, createInvite, getSession, revokeShortLink } from './api.js';
 import { createSessionWithCredential, initCredential } from './create_credential.js';
 import { byId, copyText, el, formatWhen, roleLabel } from './dom.js';
 import { decodeClaims, isExpired } from './invite_token.js';
@@ -14,11 +16,17 @@ import { MAX_NAME_CHARS, SessionKind } from './protocol.js';
 /** @typedef {import('./api.js').Invite} Invite */
 
 /**
+ * An invite as the page keeps it.
+ * @typedef {Invite & {revoked?: boolean}} SavedInvite
+ */
+
+/**
  * What the page remembers about a session it created (besides the token).
  * @typedef {Object} SavedSession
  * @property {SessionRecord} session
- * @property {string} mentor_url
- * @property {Array<Invite>} invites Links created so far.
+ * @property {string} mentor_url The full link (joins without a detour).
+ * @property {string} [mentor_short_url] The short link shown and copied.
+ * @property {Array<SavedInvite>} invites Links created so far.
  */
 
 const TOKEN_KEY = (/** @type {string} */ id) => `mentor-rooms:mentor:${id}`;
@@ -144,26 +152,101 @@ function wireCopy(button, text, target) {
 
 // ------------------------------------------------------------------ views
 
-/** @param {Invite} invite */
+/**
+ * The elements of one invite in the list.
+ * @typedef {Object} InviteView
+ * @property {HTMLElement} item
+ * @property {HTMLButtonElement} copy
+ * @property {HTMLButtonElement|null} revoke Null for links saved before short links.
+ * @property {HTMLElement} state
+ */
+
+/**
+ * Who an invite is for, in words ("mentee link for Sam").
+ * @param {Invite} invite
+ * @returns {string}
+ */
+function inviteWords(invite) {
+  const role = roleLabel(invite.role).toLowerCase();
+  return invite.display_name ? `${role} link for ${invite.display_name}` : `${role} link`;
+}
+
+/** @param {InviteView} view */
+function markRevoked(view) {
+  view.item.dataset.state = 'revoked';
+  view.state.textContent = 'Revoked';
+  view.copy.disabled = true;
+  if (view.revoke) {
+    view.revoke.disabled = true;
+    view.revoke.textContent = 'Revoked';
+    view.revoke.removeAttribute('aria-label'); // its name is what it shows now
+  }
+}
+
+/**
+ * Revokes an invite's short link once the mentor confirms.
+ * @param {SavedInvite} invite
+ * @param {InviteView} view
+ */
+async function onRevoke(invite, view) {
+  if (!current || !invite.short_code || !view.revoke) return;
+  const question = `Revoke the ${inviteWords(invite)}? Whoever opens it then sees that it is not valid. This cannot be undone.`;
+  if (!window.confirm(question)) return;
+  showError('');
+  setBusy(view.revoke, true, 'Revoke', 'Revoking…');
+  try {
+    await revokeShortLink(current.sessionId, current.token, invite.short_code);
+    invite.revoked = true;
+    saveCurrent();
+    markRevoked(view);
+  } catch (error) {
+    setBusy(view.revoke, false, 'Revoke', 'Revoking…');
+    const prefix = error instanceof ApiError && (error.status === 401 || error.status === 403)
+      ? 'Your mentor link is no longer accepted: '
+      : 'Could not revoke the link: ';
+    showError(prefix + (error instanceof Error ? error.message : 'please try again.'));
+  }
+}
+
+/** @param {SavedInvite} invite */
 function appendInvite(invite) {
-  const link = el('code', { className: 'invite-link link-text', text: invite.url });
-  const copy = el('button', { className: 'button', text: 'Copy', attrs: { type: 'button' } });
-  wireCopy(copy, () => invite.url, link);
+  const shown = invite.short_url ?? invite.url;
+  const link = el('code', { className: 'invite-link link-text', text: shown });
+  const copy = el('button', {
+    className: 'button', text: 'Copy', attrs: { type: 'button', 'aria-label': `Copy the ${inviteWords(invite)}` },
+  });
+  wireCopy(copy, () => shown, link);
   const who = invite.display_name ? `${invite.display_name} · ` : '';
   const expires = formatWhen(invite.expires_at);
+  const state = el('span', { className: 'invite-state small' });
+  const row = el('div', { className: 'link-row', children: [link, copy] });
+  /** @type {HTMLButtonElement|null} */
+  let revoke = null;
+  if (invite.short_code) {
+    revoke = el('button', {
+      className: 'button revoke', text: 'Revoke', attrs: { type: 'button', 'aria-label': `Revoke the ${inviteWords(invite)}` },
+    });
+    row.append(revoke);
+  }
   const item = el('li', {
     className: 'invite-item',
+    attrs: { 'data-state': 'active', ...(invite.short_code ? { 'data-code': invite.short_code } : {}) },
     children: [
       el('div', {
         className: 'invite-meta',
         children: [
           el('span', { className: 'role-badge', text: invite.role, attrs: { 'data-role': invite.role } }),
           el('span', { className: 'muted small', text: `${who}${expires ? `expires ${expires}` : ''}` }),
+          state,
         ],
       }),
-      el('div', { className: 'link-row', children: [link, copy] }),
+      row,
     ],
   });
+  /** @type {InviteView} */
+  const view = { item, copy, revoke, state };
+  revoke?.addEventListener('click', () => void onRevoke(invite, view));
+  if (invite.revoked) markRevoked(view);
   byId('invite-list').append(item);
 }
 
@@ -180,7 +263,7 @@ function showResult() {
   if (when) parts.push(`starts ${when}`);
   if (session.planned_minutes) parts.push(`${session.planned_minutes} minutes`);
   byId('result-summary').textContent = parts.join(' · ');
-  byId('mentor-link').textContent = url;
+  byId('mentor-link').textContent = current.saved.mentor_short_url ?? url;
   byId('join-as-mentor', HTMLAnchorElement).href = url;
   byId('attendance-link', HTMLAnchorElement).href =
     `/s/${encodeURIComponent(current.sessionId)}/attendance#token=${encodeURIComponent(current.token)}`;
@@ -235,7 +318,12 @@ async function onCreate(event) {
     current = {
       sessionId: created.session.session_id,
       token: created.mentor_invite.token,
-      saved: { session: created.session, mentor_url: created.mentor_invite.url, invites: [] },
+      saved: {
+        session: created.session,
+        mentor_url: created.mentor_invite.url,
+        mentor_short_url: created.mentor_invite.short_url,
+        invites: [],
+      },
     };
     saveCurrent();
     showResult();
@@ -309,7 +397,8 @@ function main() {
   byId('invite-name', HTMLInputElement).maxLength = MAX_NAME_CHARS;
   form.addEventListener('submit', (event) => void onCreate(event));
   inviteForm.addEventListener('submit', (event) => void onInvite(event));
-  wireCopy(byId('copy-mentor-link', HTMLButtonElement), () => current?.saved.mentor_url ?? '', byId('mentor-link'));
+  wireCopy(byId('copy-mentor-link', HTMLButtonElement),
+    () => current?.saved.mentor_short_url ?? current?.saved.mentor_url ?? '', byId('mentor-link'));
   byId('new-session').addEventListener('click', () => {
     store(LAST_KEY, null);
     form.reset();

@@ -1,10 +1,29 @@
 // @ts-check
 /**
- * The pre-join screen: camera preview, microphone level, name and start toggles.
+ * The pre-join screen: camera preview, microphone level, name and start toggles; or,
+ * when the link's invite token is unusable, a "this invite link is not valid" card.
  */
-import { byId, initials } from './dom.js';
+import { byId, el, initials } from './dom.js';
+import { decodeClaims, isExpired, sessionIdFromPath, tokenFromHash } from './invite_token.js';
 import { getLocalMedia } from './media_client.js';
 import { MAX_NAME_CHARS } from './protocol.js';
+
+/**
+ * Whether a room URL carries an invite worth offering to join with: false when its token
+ * is missing, cannot be decoded (no session and role in it), is for another session or
+ * has expired. Only a first look at unverified claims: the server decides at join.
+ * @param {string} hash `location.hash`.
+ * @param {string} pathname `location.pathname` (`/s/{session_id}`).
+ * @param {number} [nowMs] Current time in milliseconds.
+ * @returns {boolean}
+ */
+export function inviteLooksValid(hash, pathname, nowMs = Date.now()) {
+  const token = tokenFromHash(hash);
+  const claims = token ? decodeClaims(token) : null;
+  if (!claims || !claims.sid || !claims.role || isExpired(claims, nowMs)) return false;
+  const sessionId = sessionIdFromPath(pathname);
+  return sessionId === null || claims.sid === sessionId;
+}
 
 /** Shows the microphone's loudness as a bar, from an AudioContext analyser. */
 export class LevelMeter {
@@ -105,12 +124,32 @@ export class PreJoin {
     });
     this.muteBox.addEventListener('change', () => this.applyToggles());
     this.cameraBox.addEventListener('change', () => this.applyToggles());
+    /** True when the link's invite cannot be used: the screen says so instead. */
+    this.invalid = !inviteLooksValid(window.location.hash, window.location.pathname);
+    if (this.invalid) this.showInvalid();
   }
 
-  /** Asks for the camera and microphone (not for observers) and shows the preview. */
+  /** Replaces the join form with the "this invite link is not valid" card. */
+  showInvalid() {
+    const card = this.section.querySelector('.prejoin-card');
+    if (card instanceof HTMLElement) card.hidden = true;
+    this.joinButton.disabled = true;
+    this.section.setAttribute('aria-labelledby', 'invite-invalid-heading');
+    this.section.append(el('div', {
+      className: 'card message-card',
+      attrs: { id: 'invite-invalid' },
+      children: [
+        el('h2', { text: 'This invite link is not valid', attrs: { id: 'invite-invalid-heading' } }),
+        el('p', { text: 'It may have expired or been revoked. Ask your mentor for a new one.' }),
+      ],
+    }));
+  }
+
+  /** Asks for the camera and microphone (not for observers, nor for an unusable invite)
+   * and shows the preview. */
   async start() {
     this.section.hidden = false;
-    if (this.observer) return;
+    if (this.observer || this.invalid) return;
     this.previewStatus.textContent = 'Starting camera…';
     this.joinButton.disabled = true; // Join once we know what we can send.
     const { stream, error } = await getLocalMedia();

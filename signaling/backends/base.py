@@ -28,6 +28,33 @@ class MentorCredential:
     revoked_at: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ShortLink:
+    """A short invite link (``/j/{code}``) as stored: the invite it stands for.
+
+    Attributes:
+        code: The random URL-safe code (unique; it is the whole secret of the link).
+        session_id: The session the invite admits to.
+        token: The signed invite token the link leads to.
+        role: The role the invite grants (a :class:`~session_room.roles.Role` value).
+        display_name: The invitee's suggested name (``""`` if none).
+        identity: The invitee's identity.
+        created_at: Epoch seconds of issue.
+        expires_at: Epoch seconds at which the invite (and so the link) expires.
+        revoked_at: Epoch seconds of the first revocation; ``None`` while it works.
+    """
+
+    code: str
+    session_id: SessionId
+    token: str
+    role: str
+    display_name: str
+    identity: str
+    created_at: float
+    expires_at: float
+    revoked_at: float | None = None
+
+
 class SessionStore(Protocol):
     """Durable storage of sessions, their boards (agenda, timer, chat, notes) and
     server secrets. Every write is durable when the call returns."""
@@ -114,6 +141,18 @@ class SessionStore(Protocol):
     ) -> MentorCredential | None:
         """Marks a credential revoked at ``at`` (durably, before returning; the first
         time is kept) and returns it as stored, or ``None`` if there is no such id."""
+
+    async def save_short_link(self, link: ShortLink) -> None:
+        """Stores a newly issued short link (durably, before returning); its code is new."""
+
+    async def load_short_link(self, code: str) -> ShortLink | None:
+        """Returns the short link with this code (revoked or expired ones included), or
+        ``None``."""
+
+    async def revoke_short_link(self, code: str, at: float) -> ShortLink | None:
+        """Marks a short link revoked at ``at`` (durably, before returning; the first
+        time is kept) and returns it as stored, or ``None`` if there is no such code (no
+        record appears)."""
 
     async def close(self) -> None:
         """Releases the backend's resources."""

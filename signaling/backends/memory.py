@@ -6,7 +6,7 @@ import dataclasses
 
 from session_room.ids import SessionId
 from session_room.room import SessionSpec
-from signaling.backends.base import MentorCredential
+from signaling.backends.base import MentorCredential, ShortLink
 
 
 class MemoryStore:
@@ -24,6 +24,7 @@ class MemoryStore:
         self._admin_actions: list[str] = []
         self._mentors: dict[str, MentorCredential] = {}
         self._mentor_by_hash: dict[str, str] = {}
+        self._short_links: dict[str, ShortLink] = {}
 
     async def save_session(self, spec: SessionSpec) -> None:
         self._sessions[spec.session_id] = spec
@@ -109,6 +110,18 @@ class MemoryStore:
         found = self._mentors.get(credential_id)
         if found is not None and found.revoked_at is None:
             found = self._mentors[credential_id] = dataclasses.replace(found, revoked_at=at)
+        return found
+
+    async def save_short_link(self, link: ShortLink) -> None:
+        self._short_links[link.code] = link
+
+    async def load_short_link(self, code: str) -> ShortLink | None:
+        return self._short_links.get(code)
+
+    async def revoke_short_link(self, code: str, at: float) -> ShortLink | None:
+        found = self._short_links.get(code)
+        if found is not None and found.revoked_at is None:
+            found = self._short_links[code] = dataclasses.replace(found, revoked_at=at)
         return found
 
     async def close(self) -> None:

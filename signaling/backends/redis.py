@@ -10,7 +10,8 @@ Keys (prefix ``mr:``): ``session:{id}`` (hash), ``sessions`` (set), ``secrets`` 
 ``attendance_sessions`` (set), ``invites:{id}`` (hash identity -> role), ``invite_sessions``
 (set), ``feedback:{id}`` (hash identity -> record), ``admin_actions`` (list),
 ``mentor:{credential_id}`` (hash: name, created_at, secret_hash, revoked_at),
-``mentor_by_hash`` (hash secret_hash -> credential_id) and ``mentors`` (set of ids).
+``mentor_by_hash`` (hash secret_hash -> credential_id), ``mentors`` (set of ids) and
+``short:{code}`` (hash: a short invite link's fields, ``revoked_at`` once revoked).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from redis.typing import EncodableT, FieldT
 from session_room.ids import SessionId
 from session_room.roles import SessionKind
 from session_room.room import SessionSpec
-from signaling.backends.base import MentorCredential
+from signaling.backends.base import MentorCredential, ShortLink
 
 PREFIX = "mr:"
 
@@ -210,6 +211,26 @@ class RedisStore:
         fields = await self._redis.hgetall(_k("mentor", credential_id))
         return _mentor(credential_id, fields) if fields else None
 
+    async def save_short_link(self, link: ShortLink) -> None:
+        fields: dict[FieldT, EncodableT] = {
+            "session_id": link.session_id, "token": link.token, "role": link.role,
+            "display_name": link.display_name, "identity": link.identity,
+            "created_at": repr(link.created_at), "expires_at": repr(link.expires_at)}
+        if link.revoked_at is not None:
+            fields["revoked_at"] = repr(link.revoked_at)
+        await self._redis.hset(_k("short", link.code), mapping=fields)
+
+    async def load_short_link(self, code: str) -> ShortLink | None:
+        fields = await self._redis.hgetall(_k("short", code))
+        return _short_link(code, fields) if fields else None
+
+    async def revoke_short_link(self, code: str, at: float) -> ShortLink | None:
+        # links are never deleted, so one that exists still does for the HSETNX
+        if not await self._redis.exists(_k("short", code)):
+            return None
+        await self._redis.hsetnx(_k("short", code), "revoked_at", repr(at))
+        return await self.load_short_link(code)
+
     async def close(self) -> None:
         await self._redis.aclose()
 
@@ -235,5 +256,20 @@ def _mentor(credential_id: str, fields: dict[bytes | str, bytes | str]) -> Mento
         name=f["name"],
         created_at=float(f["created_at"]),
         secret_hash=f["secret_hash"],
+        revoked_at=float(f["revoked_at"]) if "revoked_at" in f else None,
+    )
+
+
+def _short_link(code: str, fields: dict[bytes | str, bytes | str]) -> ShortLink:
+    f = {_text(k): _text(v) for k, v in fields.items()}
+    return ShortLink(
+        code=code,
+        session_id=SessionId(f["session_id"]),
+        token=f["token"],
+        role=f["role"],
+        display_name=f["display_name"],
+        identity=f["identity"],
+        created_at=float(f["created_at"]),
+        expires_at=float(f["expires_at"]),
         revoked_at=float(f["revoked_at"]) if "revoked_at" in f else None,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from session_room.ids import SessionId
 from session_room.roles import SessionKind
 from session_room.room import SessionSpec
-from signaling.backends.base import MentorCredential
+from signaling.backends.base import MentorCredential, ShortLink
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -64,6 +64,17 @@ CREATE TABLE IF NOT EXISTS mentor_credentials (
     secret_hash TEXT NOT NULL UNIQUE,
     revoked_at REAL
 );
+CREATE TABLE IF NOT EXISTS short_links (
+    code TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    token TEXT NOT NULL,
+    role TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    revoked_at REAL
+);
 CREATE TABLE IF NOT EXISTS feedback (
     session_id TEXT NOT NULL,
     identity TEXT NOT NULL,
@@ -73,6 +84,10 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 SELECT_MENTORS = (
     "SELECT credential_id, name, created_at, secret_hash, revoked_at FROM mentor_credentials"
+)
+SELECT_SHORT_LINKS = (
+    "SELECT code, session_id, token, role, display_name, identity, created_at, expires_at,"
+    " revoked_at FROM short_links WHERE code = ?"
 )
 SELECT_SESSIONS = (
     "SELECT s.session_id, s.kind, s.title, s.capacity, s.created_at, s.scheduled_start,"
@@ -287,6 +302,30 @@ class SqliteStore:
         rows = await asyncio.to_thread(revoke)
         return _mentor(rows[0]) if rows else None
 
+    async def save_short_link(self, link: ShortLink) -> None:
+        await asyncio.to_thread(
+            self._run,
+            "INSERT INTO short_links VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (link.code, link.session_id, link.token, link.role, link.display_name,
+             link.identity, link.created_at, link.expires_at, link.revoked_at),
+        )
+
+    async def load_short_link(self, code: str) -> ShortLink | None:
+        rows = await asyncio.to_thread(self._run, SELECT_SHORT_LINKS, (code,))
+        return _short_link(rows[0]) if rows else None
+
+    async def revoke_short_link(self, code: str, at: float) -> ShortLink | None:
+        def revoke() -> list[tuple[object, ...]]:
+            with self._lock:  # autocommit: the UPDATE is committed when execute returns
+                self._db.execute(
+                    "UPDATE short_links SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL",
+                    (at, code),
+                )
+                return self._db.execute(SELECT_SHORT_LINKS, (code,)).fetchall()
+
+        rows = await asyncio.to_thread(revoke)
+        return _short_link(rows[0]) if rows else None
+
     async def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -313,5 +352,20 @@ def _mentor(row: tuple[object, ...]) -> MentorCredential:
         name=str(name),
         created_at=float(str(created_at)),
         secret_hash=str(secret_hash),
+        revoked_at=None if revoked_at is None else float(str(revoked_at)),
+    )
+
+
+def _short_link(row: tuple[object, ...]) -> ShortLink:
+    code, sid, token, role, display_name, identity, created_at, expires_at, revoked_at = row
+    return ShortLink(
+        code=str(code),
+        session_id=SessionId(str(sid)),
+        token=str(token),
+        role=str(role),
+        display_name=str(display_name),
+        identity=str(identity),
+        created_at=float(str(created_at)),
+        expires_at=float(str(expires_at)),
         revoked_at=None if revoked_at is None else float(str(revoked_at)),
     )

@@ -21,6 +21,7 @@ from signaling.auth import InviteSigner
 from signaling.backends.base import SessionStore
 from signaling.protocol import MAX_NAME_CHARS
 from signaling.rest.auth import Authorization, Creator, CreatorKind, RestAuth
+from signaling.rest.short_links import issue_short_link
 from signaling.settings import Settings
 from signaling.worker.board_wire import board_document
 
@@ -72,13 +73,15 @@ class CreateInvite(BaseModel):
 
 
 class InviteOut(BaseModel):
-    """A signed invite link."""
+    """A signed invite link, and the short link that stands for it."""
 
     role: Role
     identity: str
     display_name: str
     token: str
-    url: str
+    url: str = Field(description="the full link, the token in its fragment")
+    short_code: str = Field(description="the short link's code (revocable)")
+    short_url: str = Field(description="the short link to share: /j/{short_code}")
     expires_at: datetime
 
 
@@ -116,19 +119,23 @@ class Invites:
 
     async def issue(self, request: Request, session_id: SessionId, role: Role, name: str,
                     by_admin: bool = False) -> InviteOut:
-        """Returns a new invite for one person, recorded before it is returned
-        (``by_admin``: an administrator's observer invite, its name fixed)."""
+        """Returns a new invite for one person, recorded (with its short link, which
+        expires with it) before it is returned (``by_admin``: an administrator's
+        observer invite, its name fixed)."""
         who = new_identity()
         ttl = self._settings.invite_ttl_minutes * 60
         token, expires = self._signer.issue(session_id, role, who, name, ttl, by_admin=by_admin)
         base = (self._settings.public_url or str(request.base_url)).rstrip("/")
         await self._store.save_invite(session_id, who, role, name)
+        short = await issue_short_link(self._store, session_id, token, role, who, name, expires)
         return InviteOut(
             role=role,
             identity=who,
             display_name=name,
             token=token,
             url=f"{base}/s/{session_id}#token={token}",
+            short_code=short.code,
+            short_url=f"{base}/j/{short.code}",
             expires_at=datetime.fromtimestamp(expires, UTC),
         )
 

@@ -3,6 +3,7 @@ default and Redis (a real redis-server with the append-only file on)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from session_room.ids import SessionId
 from session_room.roles import SessionKind
 from session_room.room import SessionSpec
-from signaling.backends.base import MentorCredential, SessionStore, open_store
+from signaling.backends.base import MentorCredential, SessionStore, ShortLink, open_store
 from tests.redis_server import RedisProcess
 
 SID = SessionId("SE_store")
@@ -19,6 +20,10 @@ SPEC = SessionSpec(SID, SessionKind.CIRCLE, "Career circle", 6, 1_800_000_000.25
                    scheduled_start=1_800_000_600.0, planned_minutes=45)
 MAYA = MentorCredential("MC_maya", "Maya Ortiz", 1_800_000_000.5, "a" * 64)
 LEO = MentorCredential("MC_leo", "Léo", 1_800_000_100.0, "b" * 64)
+LINK = ShortLink("Ab3dE-f_9hIjKlMn", SID, "header.payload.signature", "mentee", "Ana Lía",
+                 "ID_ana", 1_800_000_000.5, 1_800_604_800.5)
+OTHER_LINK = ShortLink("zZ9_-yXwVuTsRqPo", SessionId("SE_other"), "h.p.s", "observer", "",
+                       "ID_obi", 1_800_000_001.0, 1_800_000_601.0)
 
 
 @pytest.fixture
@@ -158,6 +163,30 @@ async def test_a_revoked_mentor_credential_keeps_its_first_revocation_time(
     assert len(await store.list_mentor_credentials()) == 2  # no record appeared
 
 
+async def test_a_short_link_is_stored_whole_and_found_by_its_code(store: SessionStore) -> None:
+    assert await store.load_short_link(LINK.code) is None
+    await store.save_short_link(LINK)
+    await store.save_short_link(OTHER_LINK)
+    assert await store.load_short_link(LINK.code) == LINK
+    assert await store.load_short_link(OTHER_LINK.code) == OTHER_LINK
+    assert await store.load_short_link(LINK.code.lower()) is None  # codes are case-sensitive
+    assert await store.load_short_link("") is None
+
+
+async def test_a_revoked_short_link_keeps_its_first_revocation_time(store: SessionStore) -> None:
+    await store.save_short_link(LINK)
+    await store.save_short_link(OTHER_LINK)
+    revoked = await store.revoke_short_link(LINK.code, 1_800_000_200.0)
+    assert revoked == dataclasses.replace(LINK, revoked_at=1_800_000_200.0)
+    again = await store.revoke_short_link(LINK.code, 1_800_000_300.0)
+    assert again is not None and again.revoked_at == 1_800_000_200.0
+    loaded = await store.load_short_link(LINK.code)
+    assert loaded is not None and loaded.revoked_at == 1_800_000_200.0
+    assert await store.load_short_link(OTHER_LINK.code) == OTHER_LINK  # the others still work
+    assert await store.revoke_short_link("NoSuchCode000000", 1.0) is None
+    assert await store.load_short_link("NoSuchCode000000") is None  # no record appeared
+
+
 async def test_a_revocation_is_seen_through_another_connection(shared_url: str) -> None:
     """What one node stores, another node (its own connection) reads at once."""
     first, second = open_store(shared_url), open_store(shared_url)
@@ -167,6 +196,11 @@ async def test_a_revocation_is_seen_through_another_connection(shared_url: str) 
         await first.revoke_mentor_credential("MC_maya", 1_800_000_200.0)
         seen = await second.mentor_credential_by_hash(MAYA.secret_hash)
         assert seen is not None and seen.revoked_at == 1_800_000_200.0
+        await first.save_short_link(LINK)
+        assert await second.load_short_link(LINK.code) == LINK
+        await first.revoke_short_link(LINK.code, 1_800_000_200.0)
+        link = await second.load_short_link(LINK.code)
+        assert link is not None and link.revoked_at == 1_800_000_200.0
     finally:
         await first.close()
         await second.close()
@@ -180,6 +214,8 @@ async def test_acknowledged_attendance_survives_a_killed_redis(
         await store.append_attendance(SID, f"entry {n}")
     await store.save_mentor_credential(MAYA)
     await store.revoke_mentor_credential("MC_maya", 1_800_000_200.0)
+    await store.save_short_link(LINK)
+    await store.revoke_short_link(LINK.code, 1_800_000_200.0)
     await store.close()
     redis_process.kill()  # SIGKILL right after the last acknowledged write
     redis_process.start()
@@ -187,6 +223,8 @@ async def test_acknowledged_attendance_survives_a_killed_redis(
     assert await reopened.load_attendance(SID) == [f"entry {n}" for n in range(50)]
     revoked = await reopened.mentor_credential_by_hash(MAYA.secret_hash)
     assert revoked is not None and revoked.revoked_at == 1_800_000_200.0
+    link = await reopened.load_short_link(LINK.code)
+    assert link is not None and link.revoked_at == 1_800_000_200.0
     await reopened.close()
 
 
@@ -197,10 +235,14 @@ async def test_sqlite_keeps_everything_across_reopening(tmp_path: Path) -> None:
     await first.append_admin_action("x")
     await first.save_mentor_credential(MAYA)
     await first.revoke_mentor_credential("MC_maya", 1_800_000_200.0)
+    await first.save_short_link(LINK)
+    await first.revoke_short_link(LINK.code, 1_800_000_200.0)
     await first.close()
     again = open_store(url)
     assert await again.load_session(SID) == SPEC
     assert await again.list_admin_actions(10) == ["x"]
     kept = await again.mentor_credential_by_hash(MAYA.secret_hash)
     assert kept is not None and kept.revoked_at == 1_800_000_200.0
+    link = await again.load_short_link(LINK.code)
+    assert link is not None and link.revoked_at == 1_800_000_200.0
     await again.close()
