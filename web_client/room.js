@@ -18,12 +18,18 @@ import { ScreenShareControl } from './screen_share.js';
 import { Reconnector, isDrop } from './reconnect.js';
 import { CloseCode, ErrorCode, LeaveReason, PROTOCOL_VERSION, Role } from './protocol.js';
 import {
-  announce, hideNotice, renderControls, showErrorScreen, showLeftScreen, showNotice,
+  announce, focusFirstControl, hideNotice, renderControls, showByeScreen, showErrorScreen, showLeftScreen, showNotice,
   showOwnRole, showScreen, showSessionHeader,
 } from './room_view.js';
 import { SessionClient, sessionSocketUrl } from './session_client.js';
 import { installTestHook } from './test_hook.js';
-import { Tile, TileGrid, publishes, renderParticipantList } from './tiles.js';
+import { Tile, publishes } from './tiles.js';
+import { TileGrid } from './tile_grid.js';
+import { renderParticipantList } from './people_list.js';
+import { CallActions } from './call_actions.js';
+import { Shortcuts } from './shortcuts.js';
+import { setupLayoutChoice, setupMoreMenu } from './room_layout.js';
+import { SessionKind } from './protocol.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./wire.js').Joined} Joined */
@@ -77,6 +83,15 @@ const media = new RoomMedia({
 });
 const link = new RoomLink(media, app.grid, () => app.phase === 'joined' && app.client?.isOpen === true);
 const board = new Board(app.clock, { token: () => app.token, sessionId: () => app.sessionId });
+const calls = new CallActions({
+  send: (message) => app.client?.send(/** @type {any} */ (message)),
+  self: () => app.self,
+  others: () => app.participants.values(),
+  notify: (message) => showNotice(message),
+  announce,
+  muteSelf: () => { if (!app.audioMuted) toggle('audio'); },
+  leave: () => leave(),
+});
 const reconnector = new Reconnector({
   // a rejoin asks the page's own node again: the owner may have died meanwhile
   attempt: () => { app.socketUrl = null; app.redirects = 0; void connect(); },
@@ -156,6 +171,11 @@ async function connect() {
     .on('participant_joined', (msg) => upsertParticipant(msg.participant, true))
     .on('participant_updated', (msg) => upsertParticipant(msg.participant, false))
     .on('participant_left', (msg) => removeParticipant(msg.participant_id, msg.reason))
+    .on('mute_requested', (msg) => calls.muteRequested(msg))
+    .on('speakers', (msg) => {
+      app.grid.setSpeakers(msg.active ?? null, msg.speaking ?? []);
+      app.selfTile?.setSpeaking((msg.speaking ?? []).includes(app.self?.participant_id ?? ''));
+    })
     .on('publish_answer', (msg) => screenShare.acceptAnswer(msg) || media.acceptPublishAnswer(msg))
     .on('subscribe_offer', (msg) => media.handleSubscribeOffer(msg))
     .on('error', onServerError)
@@ -202,6 +222,7 @@ function onJoined(msg) {
   showSessionHeader(msg.session);
   showOwnRole(msg.you.role);
   showScreen('room');
+  byId('layout-button').hidden = msg.session.kind !== SessionKind.CIRCLE;
 
   const publishing = publishes(msg.you.role);
   if (!publishing && app.stream) {
@@ -218,6 +239,7 @@ function onJoined(msg) {
     app.selfTile = new Tile(app.self, { self: true });
     app.selfTile.setStream(app.stream);
   }
+  app.grid.layout();
   renderList();
   renderOwnControls();
   if (publishing && (app.audioMuted || app.videoMuted)) sendMediaState();
@@ -228,6 +250,7 @@ function onJoined(msg) {
   app.clock.start(msg.server_time);
   board.joined(msg, rejoin);
   announce(rejoin ? 'Reconnected.' : `You joined ${msg.session.title}.`);
+  if (!rejoin) focusFirstControl();
 }
 
 // ------------------------------------------------------------------ roster
@@ -239,14 +262,17 @@ function onJoined(msg) {
 function upsertParticipant(participant, isNew) {
   if (app.phase !== 'joined') return;
   if (participant.participant_id === app.self?.participant_id) {
+    const before = app.self;
     app.self = { ...participant, audio_muted: app.audioMuted, video_muted: app.videoMuted };
+    calls.updated(before, app.self, true);
     app.selfTile?.update(app.self);
     link.selfUpdated(app.self);
     renderList();
     return;
   }
-  const known = app.participants.has(participant.participant_id);
+  const before = app.participants.get(participant.participant_id);
   app.participants.set(participant.participant_id, participant);
+  calls.updated(before, participant, false);
   if (publishes(participant.role)) {
     app.grid.upsert(participant);
     media.applyTracks();
@@ -254,7 +280,7 @@ function upsertParticipant(participant, isNew) {
     app.grid.remove(participant.participant_id);
   }
   renderList();
-  if (isNew && !known) announce(`${participant.display_name} joined as ${roleLabel(participant.role).toLowerCase()}.`);
+  if (isNew && !before) announce(`${participant.display_name} joined as ${roleLabel(participant.role).toLowerCase()}.`);
 }
 
 /**
@@ -271,7 +297,8 @@ function removeParticipant(participantId, reason) {
 }
 
 function renderList() {
-  renderParticipantList(byId('participant-list'), app.self, app.participants.values());
+  renderParticipantList(byId('participant-list'), app.self, app.participants.values(), calls.actions());
+  calls.refresh();
   byId('participant-count').textContent = String(app.participants.size + (app.self ? 1 : 0));
   screenShare.refresh();
 }
@@ -306,12 +333,8 @@ function onBye(msg) {
   app.phase = 'left';
   teardown();
   hideNotice();
-  const ended = msg.reason === LeaveReason.SESSION_ENDED || msg.reason === LeaveReason.SERVER_SHUTDOWN;
-  const removed = msg.reason === LeaveReason.REMOVED;
-  const heading = wasLeaving || msg.reason === LeaveReason.LEFT
-    ? 'You left the session'
-    : ended ? 'The session has ended' : removed ? 'You were removed from the session' : 'You are no longer in the session';
-  showLeftScreen(heading, msg.message, msg.reason !== LeaveReason.SESSION_ENDED && !removed);
+  calls.closeDialogs();
+  if (!wasLeaving) showByeScreen(msg); // else the left screen shows already
 }
 
 // ------------------------------------------------------------------ controls
@@ -381,14 +404,27 @@ function main() {
     grid: app.grid,
     board: () => board.snapshot(),
     link: () => link,
+    selfHand: () => app.self?.hand_raised_at != null,
   });
   byId('error-action').addEventListener('click', () => window.location.reload());
   byId('rejoin-button').addEventListener('click', () => window.location.reload());
   byId('notice-close').addEventListener('click', () => hideNotice());
   byId('toggle-mic').addEventListener('click', () => toggle('audio'));
   byId('toggle-camera').addEventListener('click', () => toggle('video'));
-  byId('leave-button').addEventListener('click', leave);
   setIcon(byId('leave-button'), 'leave');
+  setIcon(byId('raise-hand'), 'hand');
+  setIcon(byId('more-button'), 'more');
+  setIcon(byId('share-screen-button'), 'share');
+  setupMoreMenu();
+  new Shortcuts({
+    active: () => app.phase === 'joined',
+    mic: () => toggle('audio'),
+    camera: () => toggle('video'),
+    hand: () => calls.toggleHand(),
+    chat: () => { board.tabs.select('chat'); byId('chat-input').focus(); },
+    people: () => { board.tabs.select('people'); byId('tab-people').focus(); },
+  });
+  setupLayoutChoice(app.grid);
   document.addEventListener('pointerdown', () => app.grid.playAll());
   window.addEventListener('pagehide', () => {
     if (app.phase === 'joined') app.client?.send({ type: 'leave' });

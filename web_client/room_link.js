@@ -22,7 +22,7 @@ import { hideNotice, showNotice } from './room_view.js';
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./link_view.js').LinkInfo} LinkInfo */
 /** @typedef {import('./room_media.js').RoomMedia} RoomMedia */
-/** @typedef {import('./tiles.js').TileGrid} TileGrid */
+/** @typedef {import('./tile_grid.js').TileGrid} TileGrid */
 
 /** Notice keys (a notice is cleared only by its owner). */
 const MODE_NOTICE = 'mode';

@@ -8,7 +8,7 @@
 
 import { CodecError, Publisher, Subscriber, sdpFingerprint } from './media_client.js';
 
-/** @typedef {import('./tiles.js').TileGrid} TileGrid */
+/** @typedef {import('./tile_grid.js').TileGrid} TileGrid */
 /** @typedef {import('./wire.js').SubscribeOffer} SubscribeOffer */
 /** @typedef {import('./wire.js').PublishAnswer} PublishAnswer */
 

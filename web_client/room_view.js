@@ -4,7 +4,7 @@
  * the transient notice, the "you left" screen, the header and the control buttons.
  */
 import { byId, formatWhen, roleLabel, setIcon } from './dom.js';
-import { SessionKind } from './protocol.js';
+import { LeaveReason, SessionKind } from './protocol.js';
 
 /** @typedef {import('./messages.js').ErrorAction} ErrorAction */
 
@@ -49,6 +49,7 @@ export function showLeftScreen(heading, message, canRejoin) {
   byId('left-message').textContent = message;
   byId('rejoin-button').hidden = !canRejoin;
   showScreen('left');
+  byId('left-heading').focus();
 }
 
 /**
@@ -152,4 +153,24 @@ export function renderControls(state) {
   byId('toggle-camera-label').textContent = state.videoMuted ? 'Start video' : 'Stop video';
   mic.title = state.hasAudio ? (state.audioMuted ? 'Unmute your microphone' : 'Mute your microphone') : 'No microphone';
   camera.title = state.hasVideo ? (state.videoMuted ? 'Turn your camera on' : 'Turn your camera off') : 'No camera';
+}
+
+/** Puts the focus on the room's main control (mute, or the first one shown). */
+export function focusFirstControl() {
+  const first = Array.from(document.querySelectorAll('.controls button'))
+    .find((node) => node instanceof HTMLButtonElement && !node.hidden && !node.disabled);
+  if (first instanceof HTMLButtonElement) first.focus();
+}
+
+/**
+ * The end screen after the server's `bye`: why we are out, and whether we may rejoin.
+ * @param {import('./wire.js').Bye} msg
+ */
+export function showByeScreen(msg) {
+  const ended = msg.reason === LeaveReason.SESSION_ENDED || msg.reason === LeaveReason.SERVER_SHUTDOWN;
+  const removed = msg.reason === LeaveReason.REMOVED;
+  const heading = msg.reason === LeaveReason.LEFT
+    ? 'You left the session'
+    : ended ? 'The session has ended' : removed ? 'You were removed from the session' : 'You are no longer in the session';
+  showLeftScreen(heading, msg.message, msg.reason !== LeaveReason.SESSION_ENDED && !removed);
 }

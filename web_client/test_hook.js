@@ -9,7 +9,7 @@ import { noticeText } from './room_view.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./media_client.js').Subscriber} Subscriber */
-/** @typedef {import('./tiles.js').TileGrid} TileGrid */
+/** @typedef {import('./tile_grid.js').TileGrid} TileGrid */
 /** @typedef {import('./board.js').BoardSnapshot} BoardSnapshot */
 /** @typedef {import('./room_link.js').RoomLink} RoomLink */
 
@@ -35,6 +35,7 @@ import { noticeText } from './room_view.js';
  * @property {() => BoardSnapshot} board Agenda, timer (remaining time computed now from
  *   the server state and clock offset), chat, notes text, clock offset, rejoin count.
  * @property {() => RoomLink} link Our link: quality reports, media mode, media recovery.
+ * @property {() => boolean} selfHand Our hand is raised.
  */
 
 /**
@@ -136,9 +137,14 @@ export function installTestHook(source) {
         ...linkOf(p),
         connected: p.connected ?? true,
         sharing_screen: Boolean(p.sharing_screen),
+        hand_raised_at: p.hand_raised_at ?? null,
       })),
+      self_hand_raised: source.selfHand(),
       error: source.error(),
       tiles: source.grid.ids(),
+      featured: source.grid.featured(),
+      active_speaker: source.grid.active,
+      speaking: Array.from(source.grid.speaking),
       notice: noticeText(),
       quality_reports_sent: source.link().reporter.sent,
       busy_signals: source.link().reporter.busySignals,

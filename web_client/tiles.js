@@ -10,7 +10,7 @@ import { Role } from './protocol.js';
 /** @typedef {import('./link_view.js').ViewerState} ViewerState */
 
 /** Width / height of a tile (cameras send 4:3 here). */
-const TILE_ASPECT = 4 / 3;
+export const TILE_ASPECT = 4 / 3;
 
 /**
  * True if this role sends audio and video (and so gets a video tile).
@@ -57,6 +57,8 @@ export class Tile {
       children: [icon('cameraOff')],
     });
     this.quality = el('span', { className: 'tile-quality', attrs: { role: 'img' } });
+    this.hand = el('span', { className: 'tile-indicator tile-hand', attrs: { role: 'img' }, children: [icon('hand')] });
+    this.hand.hidden = true;
     /** On one's own tile: why the server holds our video back. */
     this.linkPill = el('span', { className: 'tile-link' });
     /** Video held back (audio only, paused...): the tile shows why instead. */
@@ -73,7 +75,12 @@ export class Tile {
     });
     const indicators = el('div', {
       className: 'tile-indicators',
-      children: [this.micIndicator, this.cameraIndicator],
+      children: [this.hand, this.micIndicator, this.cameraIndicator],
+    });
+    /** Remote tiles: pins this tile as the large one (set by the grid). */
+    this.pinButton = this.self ? null : el('button', {
+      className: 'tile-pin', text: 'Pin',
+      attrs: { type: 'button', 'aria-pressed': 'false', 'aria-label': `Pin ${participant.display_name}` },
     });
 
     if (this.self) {
@@ -87,6 +94,7 @@ export class Tile {
     }
     this.element.setAttribute('role', 'group');
     this.element.append(this.video, this.avatar, this.linkPill, indicators, footer);
+    if (this.pinButton) this.element.append(this.pinButton);
     this.element.style.setProperty('--avatar-hue', String(hueFor(participant.participant_id)));
 
     const onFrames = () => this.refreshPicture();
@@ -115,7 +123,29 @@ export class Tile {
     this.quality.toggleAttribute('data-busy', word === 'computer busy');
     this.quality.setAttribute('aria-label', `Connection: ${word}`);
     this.quality.title = `Connection: ${word}`;
+    this.hand.hidden = participant.hand_raised_at == null;
+    this.hand.setAttribute('aria-label', 'Hand raised');
     this.refreshLink();
+  }
+
+  /**
+   * Marks the tile while its person speaks (a highlight around it).
+   * @param {boolean} speaking
+   */
+  setSpeaking(speaking) {
+    this.element.toggleAttribute('data-speaking', speaking);
+  }
+
+  /**
+   * Shows whether this tile is pinned.
+   * @param {boolean} pinned
+   */
+  setPinned(pinned) {
+    this.element.toggleAttribute('data-pinned', pinned);
+    if (!this.pinButton) return;
+    this.pinButton.textContent = pinned ? 'Unpin' : 'Pin';
+    this.pinButton.setAttribute('aria-pressed', String(pinned));
+    this.pinButton.setAttribute('aria-label', `${pinned ? 'Unpin' : 'Pin'} ${this.info?.display_name ?? ''}`);
   }
 
   /**
@@ -145,6 +175,7 @@ export class Tile {
     const who = this.self ? `${participant.display_name} (you)` : participant.display_name;
     const parts = [
       roleLabel(participant.role),
+      participant.hand_raised_at != null ? 'hand raised' : '',
       participant.audio_muted ? 'microphone muted' : '',
       participant.video_muted ? 'camera off' : '',
       this.linkLabel,
@@ -213,168 +244,4 @@ export class Tile {
     if (this.self) this.element.replaceChildren();
     else this.element.remove();
   }
-}
-
-/** The grid of remote tiles in `#tiles`. */
-export class TileGrid {
-  /**
-   * @param {HTMLElement} container `#tiles`.
-   * @param {HTMLElement} stage Element whose `data-remote-count` drives the layout.
-   */
-  constructor(container, stage) {
-    this.container = container;
-    this.stage = stage;
-    /** @type {Map<string, Tile>} */
-    this.tiles = new Map();
-    /** @type {ViewerState} */
-    this.viewer = FULL_VIEWER;
-    new ResizeObserver(() => this.layout()).observe(container);
-  }
-
-  /**
-   * How tall each remote tile shows its video (CSS pixels), by participant id (at
-   * most 16, as the quality report allows).
-   * @returns {Record<string, number>}
-   */
-  heights() {
-    /** @type {Record<string, number>} */
-    const out = {};
-    for (const [id, tile] of Array.from(this.tiles.entries()).slice(0, 16)) {
-      out[id] = Math.round(tile.element.clientHeight);
-    }
-    return out;
-  }
-
-
-  /**
-   * Adds or updates the tile of a publishing participant.
-   * @param {ParticipantInfo} participant
-   * @returns {Tile}
-   */
-  upsert(participant) {
-    const existing = this.tiles.get(participant.participant_id);
-    if (existing) {
-      existing.update(participant);
-      return existing;
-    }
-    const tile = new Tile(participant);
-    tile.setViewer(this.viewer);
-    this.tiles.set(participant.participant_id, tile);
-    this.container.append(tile.element);
-    this.layout();
-    return tile;
-  }
-
-  /** @param {string} participantId */
-  remove(participantId) {
-    const tile = this.tiles.get(participantId);
-    if (!tile) return;
-    tile.destroy();
-    this.tiles.delete(participantId);
-    this.layout();
-  }
-
-  /** @param {string} participantId @returns {Tile|undefined} */
-  get(participantId) {
-    return this.tiles.get(participantId);
-  }
-
-  /** @returns {Array<string>} Participant ids of the rendered tiles, in page order. */
-  ids() {
-    return Array.from(this.container.querySelectorAll('.tile'), (node) =>
-      node instanceof HTMLElement ? node.dataset.participantId ?? '' : '',
-    );
-  }
-
-  /**
-   * What the local page receives now (applies to every remote tile).
-   * @param {ViewerState} viewer
-   */
-  setViewer(viewer) {
-    this.viewer = viewer;
-    for (const tile of this.tiles.values()) tile.setViewer(viewer);
-  }
-
-  /** Detaches every tile's tracks (the receive connection is being replaced). */
-  clearTracks() {
-    for (const tile of this.tiles.values()) tile.setTracks([]);
-  }
-
-  /** Retries playback of every tile (after a user gesture unblocks autoplay). */
-  playAll() {
-    for (const tile of this.tiles.values()) if (tile.video.paused) tile.play();
-  }
-
-  clear() {
-    for (const id of Array.from(this.tiles.keys())) this.remove(id);
-  }
-
-  /** Sizes the tiles so that all of them fit the stage as large as possible (4:3). */
-  layout() {
-    const count = this.tiles.size;
-    this.stage.dataset.remoteCount = String(count);
-    if (count === 0) return;
-    const { width, height } = this.container.getBoundingClientRect();
-    if (width === 0 || height === 0) return;
-    const gap = parseFloat(getComputedStyle(this.container).columnGap) || 0;
-    let best = 0;
-    for (let columns = 1; columns <= count; columns += 1) {
-      const rows = Math.ceil(count / columns);
-      const byWidth = (width - gap * (columns - 1)) / columns;
-      const byHeight = ((height - gap * (rows - 1)) / rows) * TILE_ASPECT;
-      best = Math.max(best, Math.min(byWidth, byHeight));
-    }
-    this.container.style.setProperty('--tile-width', `${Math.max(0, Math.floor(best))}px`);
-  }
-}
-
-const ROLE_ORDER = { mentor: 0, mentee: 1, observer: 2 };
-
-/**
- * Renders the sidebar list: everyone present, the local participant marked "(you)".
- * @param {HTMLElement} list `#participant-list`.
- * @param {ParticipantInfo|null} self
- * @param {Iterable<ParticipantInfo>} others
- */
-export function renderParticipantList(list, self, others) {
-  const everyone = [...(self ? [self] : []), ...others];
-  everyone.sort((a, b) => {
-    const byRole =
-      (/** @type {Record<string, number>} */ (ROLE_ORDER)[a.role] ?? 9) -
-      (/** @type {Record<string, number>} */ (ROLE_ORDER)[b.role] ?? 9);
-    return byRole || a.display_name.localeCompare(b.display_name);
-  });
-  const items = everyone.map((person) => {
-    const isSelf = person.participant_id === self?.participant_id;
-    const item = el('li', {
-      className: 'participant',
-      children: [
-        el('span', {
-          className: 'participant-avatar',
-          text: initials(person.display_name),
-          attrs: { 'aria-hidden': 'true' },
-        }),
-        el('span', { className: 'participant-name', text: person.display_name }),
-        isSelf ? el('span', { className: 'participant-you', text: '(you)' }) : null,
-        el('span', {
-          className: 'participant-role role-badge',
-          text: person.role,
-          attrs: { 'data-role': person.role },
-        }),
-        person.audio_muted && publishes(person.role)
-          ? el('span', {
-              className: 'participant-muted',
-              attrs: { role: 'img', 'aria-label': 'Microphone muted', title: 'Microphone muted' },
-              children: [icon('micOff')],
-            })
-          : null,
-      ],
-    });
-    item.dataset.participantId = person.participant_id;
-    item.dataset.role = person.role;
-    if (isSelf) item.dataset.self = 'true';
-    item.style.setProperty('--avatar-hue', String(hueFor(person.participant_id)));
-    return item;
-  });
-  list.replaceChildren(...items);
 }

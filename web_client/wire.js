@@ -27,6 +27,8 @@
 /** @typedef {import('./protocol.js').Bye} Bye */
 /** @typedef {import('./protocol.js').Redirect} Redirect */
 /** @typedef {import('./protocol.js').Error} ErrorMessage */
+/** @typedef {import('./protocol.js').MuteRequested} MuteRequested */
+/** @typedef {import('./protocol.js').Speakers} Speakers */
 
 /**
  * Server message types and their payloads.
@@ -45,6 +47,8 @@
  * @property {TimerChanged} timer_changed
  * @property {ChatPosted} chat_message
  * @property {NotesUpdated} notes_updated
+ * @property {MuteRequested} mute_requested
+ * @property {Speakers} speakers
  */
 
 export {};

@@ -106,6 +106,7 @@ def test_pages_report_quality_and_audio_only_stops_video_both_ways_until_automat
             assert page.locator("#self-tile .tile-quality").inner_text() == "good"
             assert state(page)["self_link"]["media_mode"] == "video"
 
+        maya.click("#more-button")
         maya.select_option("#media-mode-choice", "audio_only")
         maya.wait_for_function(
             "() => window.mentorRooms.state().notice.toLowerCase().includes('audio only')",
@@ -125,6 +126,7 @@ def test_pages_report_quality_and_audio_only_stops_video_both_ways_until_automat
         wait_until(lambda: video_stopped_audio_flows(maya, ana_id), 10)  # nor receives any
         assert "you chose audio only" in tile_status(maya, ana_id)
 
+        maya.click("#more-button")
         maya.select_option("#media-mode-choice", "")
         wait_until(lambda: both_flow(ana, maya_id), 20)
         wait_until(lambda: both_flow(maya, ana_id), 20)
@@ -155,6 +157,7 @@ def test_chat_only_keeps_the_board_working_and_stops_audio(
 ) -> None:
     with pair(browser, live_server) as (maya, ana):
         maya_id, ana_id = self_id(maya), self_id(ana)
+        maya.click("#more-button")
         maya.select_option("#media-mode-choice", "chat_only")
         ana.wait_for_function(
             "id => document.querySelector(`#tiles [data-participant-id='${id}'] .tile-status`)"

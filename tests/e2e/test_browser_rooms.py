@@ -90,6 +90,7 @@ def test_a_circle_of_four_receives_everyone_and_a_leave_removes_the_tile(
         wait_for_media(pages, 3)
         leaver_id = pages[3].evaluate("window.mentorRooms.state().self_id")
         pages[3].click("#leave-button")
+        pages[3].click("#leave-confirm")
         for page in pages[:3]:
             page.wait_for_function(
                 "id => !window.mentorRooms.state().tiles.includes(id)",
