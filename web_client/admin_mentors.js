@@ -5,7 +5,8 @@
  * credential the page already keeps; all text via textContent.
  */
 import { fetchAuthorized, postAuthorized, request } from './api.js';
-import { byId, copyText, el, formatWhen } from './dom.js';
+import { byId, copyText, el } from './dom.js';
+import { formatShortWhen } from './durations.js';
 
 const PATH = '/api/admin/mentors';
 
@@ -76,8 +77,8 @@ function row(credential) {
     attrs: { 'data-credential-id': credential.credential_id, 'data-state': revoked ? 'revoked' : 'active' },
     children: [
       el('td', { text: credential.name }),
-      el('td', { text: formatWhen(credential.created_at) }),
-      el('td', { text: revoked ? `Revoked ${formatWhen(credential.revoked_at)}` : 'Active' }),
+      el('td', { className: 'when', text: formatShortWhen(credential.created_at) }),
+      el('td', { className: 'when', text: revoked ? `Revoked ${formatShortWhen(credential.revoked_at)}` : 'Active' }),
       action,
     ],
   });
@@ -102,12 +103,16 @@ async function revoke(credential, button) {
   if (!window.confirm(`Revoke ${credential.name}'s credential? It stops creating sessions at once.`)) return;
   showError('');
   button.disabled = true;
+  button.textContent = 'Revoking…';
+  button.setAttribute('aria-busy', 'true');
   try {
     await deleteAuthorized(`${PATH}/${encodeURIComponent(credential.credential_id)}`);
     await refresh();
   } catch (problem) {
     button.disabled = false;
-    explain(problem, 'Could not revoke the credential.');
+    button.textContent = 'Revoke';
+    button.removeAttribute('aria-busy');
+    explain(problem, `Could not revoke ${credential.name}'s credential.`);
   }
 }
 

@@ -1,12 +1,16 @@
 // @ts-check
 /**
  * One session's attendance for its mentor (token in the URL fragment) or an
- * admin (token in sessionStorage). Times arrive in UTC and are shown local.
+ * admin (token in sessionStorage): the people table, each person's media-mode timeline
+ * with the time per mode (mode_timeline.js), and the CSV. Times arrive in UTC and are
+ * shown local; durations read "1 h 05 min" / "12 min" / "45 s" (durations.js).
  */
 
 import { downloadAuthorized, fetchAuthorized } from './api.js';
 import { byId, el } from './dom.js';
+import { formatDuration, formatShortWhen } from './durations.js';
 import { sessionIdFromPath, tokenFromHash } from './invite_token.js';
+import { modeLegend, renderTimeline } from './mode_timeline.js';
 
 const ADMIN_TOKEN_KEY = 'mentor-rooms.admin-token';
 const REASONS = /** @type {Record<string, string>} */ ({
@@ -31,6 +35,9 @@ const REASONS = /** @type {Record<string, string>} */ ({
  * @property {number} seconds_present
  * @property {number} reconnects
  * @property {number} [seconds_sharing]
+ * @property {Array<[string, string|null]>} intervals
+ * @property {Array<{at: string, mode: string, reason: string, video_step: string}>} mode_changes
+ * @property {Record<string, number>} seconds_by_mode
  */
 /**
  * @typedef {Object} Report
@@ -45,9 +52,7 @@ const REASONS = /** @type {Record<string, string>} */ ({
  */
 
 /** @param {string|null} iso */
-const local = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
-/** @param {number|null} seconds */
-const minutes = (seconds) => (seconds == null ? '–' : String(Math.round(seconds / 6) / 10));
+const epoch = (iso) => (iso ? new Date(iso).getTime() / 1000 : null);
 
 function token() {
   return tokenFromHash(location.hash) ?? sessionStorage.getItem(ADMIN_TOKEN_KEY) ?? '';
@@ -63,10 +68,10 @@ function path(suffix) {
 function render(report) {
   byId('attendance-heading').textContent = `Attendance · ${report.title}`;
   const facts = [
-    ['Scheduled start', local(report.scheduled_start)],
-    ['Actual start', local(report.actual_start)],
-    [report.live ? 'Live for (min)' : 'Length (min)', minutes(report.length_seconds)],
-    ['Mentor and mentee together (min)', minutes(report.together_seconds)],
+    ['Scheduled start', formatShortWhen(report.scheduled_start)],
+    ['Actual start', formatShortWhen(report.actual_start)],
+    [report.live ? 'Live for' : 'Length', formatDuration(report.length_seconds)],
+    ['Mentor and mentee together', formatDuration(report.together_seconds)],
   ];
   byId('attendance-summary').replaceChildren(
     ...facts.map(([label, value]) => el('div', { children: [el('dt', { text: label }), el('dd', { text: value })] })),
@@ -74,12 +79,22 @@ function render(report) {
   byId('attendance-table').querySelector('tbody')?.replaceChildren(
     ...report.people.map((p) => el('tr', {
       children: [
-        p.display_name, p.role, local(p.joined_at), local(p.first_active_at),
-        p.present ? 'present' : local(p.left_at), p.left_reason ? REASONS[p.left_reason] ?? p.left_reason : '',
-        minutes(p.seconds_present), String(p.reconnects), minutes(p.seconds_sharing ?? 0),
-      ].map((text) => el('td', { text })),
+        el('td', { text: p.display_name }),
+        el('td', { text: p.role }),
+        el('td', { className: 'when', text: formatShortWhen(p.joined_at) }),
+        el('td', { className: 'when', text: formatShortWhen(p.first_active_at) }),
+        el('td', { className: 'when', text: p.present ? 'present' : formatShortWhen(p.left_at) }),
+        el('td', { text: p.left_reason ? REASONS[p.left_reason] ?? p.left_reason : '' }),
+        el('td', { className: 'duration', text: formatDuration(p.seconds_present) }),
+        el('td', { className: 'number', text: String(p.reconnects) }),
+        el('td', { className: 'duration', text: formatDuration(p.seconds_sharing ?? 0) }),
+      ],
     })),
   );
+  const from = epoch(report.actual_start);
+  // the server's length: its clock, also while the session is live
+  const to = from === null ? 0 : from + (report.length_seconds ?? 0);
+  renderTimeline(byId('mode-timeline'), byId('mode-axis'), report.people, from, to);
 }
 
 async function load() {
@@ -102,6 +117,7 @@ async function downloadCsv() {
   }
 }
 
+byId('mode-legend-box').replaceChildren(modeLegend());
 byId('attendance-refresh').addEventListener('click', () => void load());
 byId('attendance-csv').addEventListener('click', () => void downloadCsv());
 void load();

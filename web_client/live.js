@@ -24,6 +24,7 @@ const RETRY_MS = 2000;
  * @property {string} admin
  * @property {string} action
  * @property {string} session_id
+ * @property {string|null} [session_title] The session's title (null: none, or no session).
  * @property {string|null} [display_name]
  * @property {string} [reason]
  */
@@ -42,6 +43,10 @@ class Dashboard {
     this.origin = new Map();
     this.stopped = false;
     this.container = byId('live-sessions');
+    /** @type {Set<string>} Sessions whose "End session" request is in flight. */
+    this.ending = new Set();
+    /** @type {Set<string>} Participants whose removal is in flight. */
+    this.removing = new Set();
     /** @type {import('./live_rows.js').RowActions} */
     this.actions = {
       end: (s) => void this.endSession(s),
@@ -133,6 +138,7 @@ class Dashboard {
   /** @param {string} sessionId */
   drop(sessionId) {
     this.sessions.delete(sessionId);
+    this.ending.delete(sessionId);
     this.origin.delete(sessionId);
     this.card(sessionId)?.remove();
   }
@@ -151,7 +157,8 @@ class Dashboard {
    */
   show(session) {
     this.sessions.set(session.session_id, session);
-    const fresh = sessionCard(session, this.actions);
+    const fresh = sessionCard(session, this.actions,
+      { ending: this.ending.has(session.session_id), removing: this.removing });
     const old = this.card(session.session_id);
     if (old) old.replaceWith(fresh);
     else this.container.append(fresh);
@@ -160,26 +167,55 @@ class Dashboard {
   /**
    * Runs an action; shows its error, if any, above the sessions.
    * @param {() => Promise<unknown>} action
+   * @param {string} [failed] Starts the error message (e.g. 'Could not end "Check-in"').
+   * @returns {Promise<boolean>} Whether it succeeded.
    */
-  async act(action) {
+  async act(action, failed = '') {
     const box = byId('live-action-error');
     box.hidden = true;
+    let ok = true;
     try {
       await action();
     } catch (error) {
-      box.textContent = error instanceof ApiError ? error.message : 'That did not work; try again.';
+      ok = false;
+      const why = error instanceof ApiError ? error.message : 'That did not work; try again.';
+      box.textContent = failed ? `${failed}: ${why}` : why;
       box.hidden = false;
     }
     void this.loadActions();
+    return ok;
   }
 
-  /** @param {LiveSession} session */
-  async endSession(session) {
-    if (!window.confirm(`End "${session.title}" for everyone in it? Nobody can join it again.`)) return;
-    await this.act(() => postAuthorized(`/api/admin/sessions/${encodeURIComponent(session.session_id)}/end`, this.token));
+  /** Rebuilds a session's card (if it is still shown) to show what is under way.
+   * @param {string} sessionId
+   */
+  redraw(sessionId) {
+    const session = this.sessions.get(sessionId);
+    if (session && this.card(sessionId)) this.show(session);
   }
 
   /**
+   * Ends a session: its button reads "Ending…" (disabled) until the server answers; on
+   * success the card goes once the session closes, on failure the button comes back
+   * and the error is shown.
+   * @param {LiveSession} session
+   */
+  async endSession(session) {
+    const id = session.session_id;
+    if (this.ending.has(id)) return;
+    if (!window.confirm(`End "${session.title}" for everyone in it? Nobody can join it again.`)) return;
+    this.ending.add(id);
+    this.redraw(id);
+    const ok = await this.act(() => postAuthorized(`/api/admin/sessions/${encodeURIComponent(id)}/end`, this.token),
+      `Could not end "${session.title}"`);
+    if (!ok) {
+      this.ending.delete(id);
+      this.redraw(id);
+    }
+  }
+
+  /**
+   * Removes a participant: their button reads "Removing…" (disabled) until done.
    * @param {LiveSession} session
    * @param {LiveParticipant} person
    */
@@ -187,7 +223,12 @@ class Dashboard {
     const reason = window.prompt(`Remove ${person.display_name || 'this person'} from "${session.title}"? They will see this reason (optional):`, '');
     if (reason === null) return;
     const path = `/api/admin/sessions/${encodeURIComponent(session.session_id)}/participants/${encodeURIComponent(person.participant_id)}/remove`;
-    await this.act(() => postAuthorized(path, this.token, { reason }));
+    this.removing.add(person.participant_id);
+    this.redraw(session.session_id);
+    await this.act(() => postAuthorized(path, this.token, { reason }),
+      `Could not remove ${person.display_name || 'this person'}`);
+    this.removing.delete(person.participant_id);
+    this.redraw(session.session_id);
   }
 
   /** @param {LiveSession} session */
@@ -227,8 +268,10 @@ class Dashboard {
     if (!response) return;
     const entries = /** @type {Array<AuditEntry>} */ (await response.json()).reverse();
     byId('admin-actions').replaceChildren(...entries.map((e) => el('li', {
-      text: [new Date(e.at).toLocaleTimeString(), e.admin, e.action.replaceAll('_', ' '), e.session_id,
-        e.display_name ?? '', e.reason ? `“${e.reason}”` : ''].filter(Boolean).join(' · '),
+      attrs: { 'data-session-id': e.session_id },
+      text: [new Date(e.at).toLocaleTimeString(), e.admin, e.action.replaceAll('_', ' '),
+        e.session_title ? `“${e.session_title}”` : e.session_id,
+        e.display_name ?? '', e.reason ? `(${e.reason})` : ''].filter(Boolean).join(' · '),
     })));
   }
 }

@@ -7,6 +7,7 @@
  */
 
 import { el, roleLabel } from './dom.js';
+import { formatDuration } from './durations.js';
 import { MediaMode, QualityLevel, TimerStatus } from './protocol.js';
 
 /** @typedef {import('./protocol.js').LiveSession} LiveSession */
@@ -97,13 +98,28 @@ export function elapsedText(session, now) {
  */
 
 /**
+ * What is under way on a card, so a rebuilt card keeps showing it.
+ * @typedef {Object} CardState
+ * @property {boolean} ending An "End session" request is in flight.
+ * @property {ReadonlySet<string>} removing Participant ids whose removal is in flight.
+ */
+
+/** @type {CardState} */
+const IDLE = Object.freeze({ ending: false, removing: new Set() });
+
+/**
  * @param {string} text
  * @param {() => void} onClick
  * @param {string} [className]
+ * @param {string|null} [busy] When set: the button shows this text, disabled and busy.
  * @returns {HTMLButtonElement}
  */
-function button(text, onClick, className = 'button small') {
-  const b = el('button', { className, text, attrs: { type: 'button' } });
+function button(text, onClick, className = 'button small', busy = null) {
+  const b = el('button', { className, text: busy ?? text, attrs: { type: 'button' } });
+  if (busy !== null) {
+    b.disabled = true;
+    b.setAttribute('aria-busy', 'true');
+  }
   b.addEventListener('click', onClick);
   return b;
 }
@@ -113,9 +129,10 @@ function button(text, onClick, className = 'button small') {
  * @param {LiveSession} session
  * @param {LiveParticipant} person
  * @param {RowActions} actions
+ * @param {boolean} removing Its removal is in flight.
  * @returns {HTMLTableRowElement}
  */
-function participantRow(session, person, actions) {
+function participantRow(session, person, actions, removing) {
   const words = [MODE_WORDS.get(person.media_mode) ?? person.media_mode];
   if (person.media_mode === 'video' && (person.video_step ?? 4) < 4) words.push('low video');
   if (person.sharing_since != null) {
@@ -134,19 +151,22 @@ function participantRow(session, person, actions) {
       el('td', { className: 'person-quality', text: QUALITY_WORDS.get(person.quality) ?? String(person.quality), attrs: { 'data-quality': String(person.quality) } }),
       el('td', { className: 'person-bitrate', text: `${bitrate(person.bitrate_in)} in · ${bitrate(person.bitrate_out)} out` }),
       el('td', { className: 'person-present', attrs: { 'data-since': String(person.joined_at) } }),
-      el('td', { children: [button('Remove', () => actions.remove(session, person), 'button small danger')] }),
+      el('td', { children: [button('Remove', () => actions.remove(session, person), 'button small danger', removing ? 'Removing…' : null)] }),
     ],
   });
   return row;
 }
 
 /**
- * One live session's card.
+ * One live session's card. "End session" reads "Ending…" (disabled) while `state.ending`,
+ * and "Ended" (disabled) once the session has ended; a participant's "Remove" reads
+ * "Removing…" while their removal is in flight.
  * @param {LiveSession} session
  * @param {RowActions} actions
+ * @param {CardState} [state]
  * @returns {HTMLElement}
  */
-export function sessionCard(session, actions) {
+export function sessionCard(session, actions, state = IDLE) {
   const kind = session.kind === 'circle' ? `Circle · ${session.capacity} seats` : 'One-on-one';
   const item = session.current_item;
   const agenda = item
@@ -174,19 +194,26 @@ export function sessionCard(session, actions) {
         ],
       }),
       people.length
-        ? el('table', {
-          className: 'pairs-table live-people',
-          children: [
-            el('thead', { children: [el('tr', { children: ['Name', 'Role', 'Media', 'Quality', 'Bitrate', 'Present', '']
-              .map((h) => el('th', { text: h })) })] }),
-            el('tbody', { children: people.map((p) => participantRow(session, p, actions)) }),
-          ],
+        ? el('div', {
+          className: 'table-scroll',
+          attrs: { role: 'region', 'aria-label': `People in ${session.title}`, tabindex: '0' },
+          children: [el('table', {
+            className: 'pairs-table live-people',
+            children: [
+              el('thead', { children: [el('tr', { children: [
+                ...['Name', 'Role', 'Media', 'Quality', 'Bitrate', 'Present'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
+                el('th', { attrs: { scope: 'col' }, children: [el('span', { className: 'visually-hidden', text: 'Actions' })] }),
+              ] })] }),
+              el('tbody', { children: people.map((p) => participantRow(session, p, actions, state.removing.has(p.participant_id))) }),
+            ],
+          })],
         })
         : el('p', { className: 'empty-state', text: 'Nobody is in this session now.' }),
       el('div', {
         className: 'live-actions',
         children: [
-          button('End session', () => actions.end(session), 'button small danger live-end'),
+          button('End session', () => actions.end(session), 'button small danger live-end',
+            session.ended_at ? 'Ended' : state.ending ? 'Ending…' : null),
           button('Join as observer', () => actions.observe(session)),
           button('Attendance', () => actions.attendance(session)),
           button('Notes', () => actions.notes(session)),
@@ -225,13 +252,14 @@ export function tick(container, sessions, now) {
  */
 export function endedRow(ended, openAttendance) {
   const time = (/** @type {string|null} */ iso) => iso ? new Date(iso).toLocaleTimeString(undefined, { timeStyle: 'short' }) : '';
+  const nowrap = (/** @type {string} */ text) => el('td', { className: 'when', text });
   return el('tr', {
     attrs: { 'data-session-id': ended.session_id },
     children: [
       el('td', { text: ended.title }),
-      el('td', { text: time(ended.actual_start) }),
-      el('td', { text: time(ended.actual_end) }),
-      el('td', { text: ended.length_seconds === null ? '' : clock(ended.length_seconds) }),
+      nowrap(time(ended.actual_start)),
+      nowrap(time(ended.actual_end)),
+      nowrap(ended.length_seconds === null ? '' : formatDuration(ended.length_seconds)),
       el('td', { text: String(ended.people) }),
       el('td', { text: ended.ended_by_admin ? 'yes' : '' }),
       el('td', { children: [button('Attendance', () => openAttendance(ended))] }),

@@ -34,6 +34,7 @@ def test_feedback_after_a_session_shows_in_the_admin_charts(
         wait_for_media(pages, 1)
         ana = pages[1]
         ana.click("#leave-button")
+        ana.click("#leave-confirm")  # the room asks first
         ana.wait_for_selector("#feedback-form", state="visible")
         ana.check("#feedback-form input[name='rating'][value='4']")
         ana.fill("#feedback-comment", "Clear next steps")
@@ -58,8 +59,10 @@ def test_feedback_after_a_session_shows_in_the_admin_charts(
         admin.wait_for_selector("#admin-report", state="visible")
         assert admin.locator("#chart-attendance rect.bar-attended").count() == 1
         assert admin.locator("#chart-pairs rect.bar-minutes").count() == 1
-        label = admin.locator("#chart-pairs text").first.text_content() or ""
+        label = admin.locator("#chart-pairs .bar-label").first.text_content() or ""
         assert "Maya" in label and "Ana" in label
+        session = admin.locator("#chart-attendance .bar-label").first.text_content() or ""
+        assert session.startswith("Weekly check-in · "), session  # named by its title
         row = admin.locator("#pairs-table tbody tr").first.inner_text()
         assert "Maya" in row and "Ana" in row and "4" in row
         totals = admin.locator("#admin-totals").inner_text()
