@@ -9,6 +9,7 @@
  * form shows the latest values and takes the new version (the user has seen them).
  * All text is set with textContent.
  */
+import { attachMenu } from './popover_menu.js';
 import { el } from './dom.js';
 import { ItemStatus } from './protocol.js';
 
@@ -157,6 +158,15 @@ export class ItemView {
     });
     this.finishBar = el('div', { className: 'agenda-finish', children: [this.outcomeInput, this.doneButton] });
     this.toolbar = el('div', { className: 'agenda-actions' });
+    /** Edit, move and remove sit in a compact menu behind this button. */
+    this.menuButton = el('button', { className: 'agenda-button agenda-menu-button', text: '⋯', attrs: { type: 'button' } });
+    this.menu = el('div', { className: 'more-menu agenda-menu', attrs: { popover: '' } });
+    attachMenu(this.menuButton, this.menu);
+    for (const node of [this.editButton, this.upButton, this.downButton, this.removeButton]) {
+      node.classList.add('menu-item');
+    }
+    this.upButton.textContent = 'Move up';
+    this.downButton.textContent = 'Move down';
     /** @type {Node[]} What the toolbar shows (replaced only when it changes, to keep focus). */
     this.shown = [];
     this.li = el('li', { className: 'agenda-item', children: [this.heading, this.details, this.outcome, this.toolbar] });
@@ -222,9 +232,17 @@ export class ItemView {
     this.downButton.disabled = context.index === context.count - 1;
     /** @type {Node[]} */
     const shown = [];
+    this.menuButton.setAttribute('aria-label', `More actions for ${name}`);
     if (context.canManage && item.status === ItemStatus.PENDING) shown.push(this.startButton);
-    if (context.canEdit) shown.push(this.editButton);
-    if (context.canManage) shown.push(this.upButton, this.downButton, this.removeButton);
+    if (context.canManage) {
+      const inMenu = [...(context.canEdit ? [this.editButton] : []), this.upButton, this.downButton, this.removeButton];
+      if (inMenu.some((node, i) => this.menu.children[i] !== node) || this.menu.children.length !== inMenu.length) {
+        this.menu.replaceChildren(...inMenu);
+      }
+      shown.push(this.menuButton, this.menu);
+    } else if (context.canEdit) {
+      shown.push(this.editButton);
+    }
     if (shown.length !== this.shown.length || shown.some((node, i) => node !== this.shown[i])) {
       this.toolbar.replaceChildren(...shown);
       this.shown = shown;

@@ -8,8 +8,10 @@
  * still pending when the connection drops are sent again, with the same id, after the
  * rejoin (the server answers a repeat with the message it already has). Messages are
  * de-duplicated by `message_id` (and their client id, as a server that lost its
- * memory numbers them afresh). Text is shown with textContent: links stay plain text.
+ * memory numbers them afresh). Text is shown as text nodes; only http(s) addresses
+ * become links (see chat_links.js).
  */
+import { linkify } from './chat_links.js';
 import { byId, el, roleLabel } from './dom.js';
 import { ErrorCode } from './protocol.js';
 
@@ -144,7 +146,7 @@ export class ChatPanel {
         className: 'chat-meta',
         children: [el('span', { className: 'chat-sender', text: message.display_name }), role, timeOf(message.sent_at)],
       }),
-      el('p', { className: 'chat-text', text: message.text }),
+      el('p', { className: 'chat-text', children: linkify(message.text) }),
     );
   }
 

@@ -29,6 +29,7 @@ import { renderParticipantList } from './people_list.js';
 import { CallActions } from './call_actions.js';
 import { Shortcuts } from './shortcuts.js';
 import { setupLayoutChoice, setupMoreMenu } from './room_layout.js';
+import { setupPanes } from './panes.js';
 import { SessionKind } from './protocol.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
@@ -416,6 +417,7 @@ function main() {
   setIcon(byId('more-button'), 'more');
   setIcon(byId('share-screen-button'), 'share');
   setupMoreMenu();
+  setupPanes(['timer-panel', 'agenda-panel']);
   new Shortcuts({
     active: () => app.phase === 'joined',
     mic: () => toggle('audio'),

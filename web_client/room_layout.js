@@ -4,6 +4,7 @@
  * of equal tiles, remembered per browser.
  */
 import { byId } from './dom.js';
+import { attachMenu } from './popover_menu.js';
 
 /** @typedef {import('./tile_grid.js').TileGrid} TileGrid */
 
@@ -30,21 +31,7 @@ export function setupLayoutChoice(grid) {
   });
 }
 
-/** The "More" menu (a popover): placed above its button, and says when it is open. */
+/** The "More" menu of the call controls. */
 export function setupMoreMenu() {
-  const button = byId('more-button');
-  const menu = byId('more-menu');
-  menu.addEventListener('toggle', (event) => {
-    const open = /** @type {ToggleEvent} */ (event).newState === 'open';
-    button.setAttribute('aria-expanded', String(open));
-    if (!open) return;
-    const at = button.getBoundingClientRect();
-    menu.style.left = `${Math.max(8, Math.min(at.left, window.innerWidth - menu.offsetWidth - 8))}px`;
-    menu.style.top = `${Math.max(8, at.top - menu.offsetHeight - 8)}px`;
-    const first = menu.querySelector('button:not([hidden]), select');
-    if (first instanceof HTMLElement) first.focus();
-  });
-  for (const item of menu.querySelectorAll('button')) {
-    item.addEventListener('click', () => menu.hidePopover());
-  }
+  attachMenu(byId('more-button', HTMLButtonElement), byId('more-menu'));
 }

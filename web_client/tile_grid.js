@@ -67,7 +67,8 @@ export class TileGrid {
 
   /**
    * The tile shown large now: pinned; else in a circle's speaker view the active
-   * speaker; else in a one-on-one the other person (our own view in the strip).
+   * speaker (the first to join until someone speaks); else in a one-on-one the other
+   * person (our own view in the strip).
    * @returns {string|null}
    */
   featured() {
@@ -75,7 +76,7 @@ export class TileGrid {
     if (this.tiles.size === 1 && this.selfInFlow()) return this.tiles.keys().next().value ?? null;
     if (this.mode !== 'speaker' || this.tiles.size < 3) return null;
     if (this.active && this.tiles.has(this.active)) return this.active;
-    return null;
+    return this.tiles.keys().next().value ?? null; // nobody has spoken yet
   }
 
   /** @returns {HTMLElement|null} Our own tile, when it is shown beside others' tiles. */

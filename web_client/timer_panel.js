@@ -96,6 +96,7 @@ export class TimerPanel {
       ['timer-add-minute', TimerAction.ADD_MINUTE],
     ];
     for (const [id, action] of buttons) byId(id).addEventListener('click', () => this.control(action));
+    this.showButtonsFor(TimerStatus.IDLE);
     this.follow.addEventListener('change', () => {
       this.link.send({ type: 'timer_follow', follow: this.follow.checked }, {
         onError: () => {
@@ -124,8 +125,24 @@ export class TimerPanel {
   render(timer) {
     this.timer = timer;
     this.follow.checked = Boolean(timer.follow_agenda);
+    this.showButtonsFor(timer.status);
     this.tick();
     this.renderCaption();
+  }
+
+  /**
+   * Shows only the buttons that make sense now: Start while idle, Pause while
+   * running, Resume while paused; Reset and +1 min once it has started.
+   * @param {string} status A `TimerStatus` value.
+   */
+  showButtonsFor(status) {
+    const idle = status === TimerStatus.IDLE;
+    byId('timer-start').hidden = !idle;
+    this.minutesInput.closest('label')?.toggleAttribute('hidden', !idle);
+    byId('timer-pause').hidden = status !== TimerStatus.RUNNING;
+    byId('timer-resume').hidden = status !== TimerStatus.PAUSED;
+    byId('timer-reset').hidden = idle;
+    byId('timer-add-minute').hidden = idle;
   }
 
   /** Recomputes the display from the server clock (every tick). */

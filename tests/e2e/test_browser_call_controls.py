@@ -96,3 +96,31 @@ def test_the_leave_button_asks_first_and_the_shortcuts_are_listed(
         assert ana.locator("#left-message").inner_text().count("left the session") == 0
     finally:
         ana.context.close()
+
+
+def test_chat_addresses_become_safe_links_and_timer_buttons_follow_its_state(
+    browser: Any, live_server: LiveServer
+) -> None:
+    sid, mentor = live_server.create_session("one_on_one")
+    maya = open_room(browser, f"{live_server.base_url}/s/{sid}#token={mentor}", "Maya")
+    try:
+        shown = "() => ['timer-start', 'timer-pause', 'timer-resume', 'timer-reset']" \
+                ".filter(id => !document.getElementById(id).hidden)"
+        assert maya.evaluate(shown) == ["timer-start"]
+        maya.fill("#timer-minutes-input", "5")
+        maya.click("#timer-start")
+        until(maya, f"() => ({shown})().join() === 'timer-pause,timer-reset'")
+        maya.click("#timer-pause")
+        until(maya, f"() => ({shown})().join() === 'timer-resume,timer-reset'")
+
+        maya.click("#tab-chat")
+        maya.fill("#chat-input", "Slides: https://example.org/deck?p=2. Not javascript:alert(1)")
+        maya.press("#chat-input", "Enter")
+        link = maya.locator("#chat-log .chat-text a")
+        link.wait_for()
+        assert link.count() == 1
+        assert (link.get_attribute("href"), link.get_attribute("rel"), link.get_attribute("target")
+                ) == ("https://example.org/deck?p=2", "noopener noreferrer", "_blank")
+        assert "javascript:alert(1)" in maya.locator("#chat-log .chat-text").inner_text()
+    finally:
+        maya.context.close()
