@@ -105,63 +105,6 @@ export function preferCodec(transceiver, kind, codecName) {
   transceiver.setCodecPreferences([...chosen, ...rtx]);
 }
 
-/**
- * Result of asking for the camera and microphone.
- * @typedef {Object} LocalMedia
- * @property {MediaStream|null} stream What we got (maybe only one kind).
- * @property {string|null} error A sentence for the user when something failed.
- */
-
-/**
- * A user-facing sentence for a getUserMedia failure.
- * @param {unknown} error
- * @returns {string}
- */
-export function describeMediaError(error) {
-  const name = error instanceof DOMException || error instanceof Error ? error.name : '';
-  switch (name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-      return 'Camera and microphone access was blocked. Allow it in your browser settings and reload to be seen and heard.';
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-      return 'No camera or microphone was found.';
-    case 'NotReadableError':
-    case 'AbortError':
-      return 'Your camera or microphone is in use by another application.';
-    default:
-      return `Could not start your camera or microphone${error instanceof Error && error.message ? `: ${error.message}` : '.'}`;
-  }
-}
-
-/**
- * Opens the camera and microphone; falls back to one of them if both fail.
- * @returns {Promise<LocalMedia>}
- */
-export async function getLocalMedia() {
-  if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== 'function') {
-    return { stream: null, error: 'This browser cannot use a camera or microphone here (a secure https page is needed).' };
-  }
-  try {
-    return { stream: await navigator.mediaDevices.getUserMedia(MEDIA_CONSTRAINTS), error: null };
-  } catch (error) {
-    const message = describeMediaError(error);
-    if (error instanceof Error && (error.name === 'NotAllowedError' || error.name === 'SecurityError')) {
-      return { stream: null, error: message };
-    }
-    for (const partial of [{ audio: true }, { video: MEDIA_CONSTRAINTS.video }]) {
-      try {
-        const stream = await navigator.mediaDevices.getUserMedia(partial);
-        const missing = 'audio' in partial ? 'camera' : 'microphone';
-        return { stream, error: `Your ${missing} could not be started. ${message}` };
-      } catch {
-        // Try the next kind.
-      }
-    }
-    return { stream: null, error: message };
-  }
-}
-
 /** The send PeerConnection: our camera and microphone to the relay. */
 export class Publisher {
   /**

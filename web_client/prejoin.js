@@ -5,7 +5,7 @@
  */
 import { byId, el, initials } from './dom.js';
 import { decodeClaims, isExpired, sessionIdFromPath, tokenFromHash } from './invite_token.js';
-import { getLocalMedia } from './media_client.js';
+import { DevicePicker, describeMediaError, getLocalMedia, openTrack } from './devices.js';
 import { MAX_NAME_CHARS } from './protocol.js';
 
 /**
@@ -99,6 +99,8 @@ export class PreJoin {
     this.stream = null;
     /** @type {LevelMeter|null} */
     this.meter = null;
+    /** @type {DevicePicker|null} */
+    this.picker = null;
     this.section = byId('prejoin');
     this.nameInput = byId('display-name', HTMLInputElement);
     this.muteBox = byId('start-muted', HTMLInputElement);
@@ -149,12 +151,14 @@ export class PreJoin {
    * and shows the preview. */
   async start() {
     this.section.hidden = false;
+    byId('prejoin-devices').hidden = true;
     if (this.observer || this.invalid) return;
     this.previewStatus.textContent = 'Starting camera…';
     this.joinButton.disabled = true; // Join once we know what we can send.
     const { stream, error } = await getLocalMedia();
     this.joinButton.disabled = false;
     this.stream = stream;
+    byId('prejoin-devices').hidden = !stream;
     this.mediaError.textContent = error ?? '';
     this.mediaError.hidden = !error;
     if (!stream) {
@@ -171,6 +175,42 @@ export class PreJoin {
     else byId('mic-level').hidden = true;
     this.muteBox.disabled = stream.getAudioTracks().length === 0;
     this.cameraBox.disabled = stream.getVideoTracks().length === 0;
+    this.applyToggles();
+    this.picker = new DevicePicker({
+      videoinput: byId('prejoin-camera', HTMLSelectElement),
+      audioinput: byId('prejoin-mic', HTMLSelectElement),
+      audiooutput: byId('prejoin-speaker', HTMLSelectElement),
+    }, (kind, deviceId) => { if (kind !== 'audiooutput') void this.switchDevice(kind === 'audioinput' ? 'audio' : 'video', deviceId); });
+    await this.picker.refresh(stream);
+  }
+
+  /**
+   * Uses another camera or microphone in the preview (and then in the call).
+   * @param {'audio'|'video'} kind
+   * @param {string} deviceId
+   */
+  async switchDevice(kind, deviceId) {
+    const stream = this.stream;
+    if (!stream) return;
+    try {
+      const track = await openTrack(kind, deviceId);
+      for (const old of kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks()) {
+        stream.removeTrack(old);
+        old.stop();
+      }
+      stream.addTrack(track);
+      this.mediaError.hidden = true;
+    } catch (error) {
+      this.mediaError.textContent = describeMediaError(error);
+      this.mediaError.hidden = false;
+      return;
+    }
+    this.preview.srcObject = stream;
+    this.preview.play().catch(() => undefined);
+    if (kind === 'audio') {
+      this.meter?.stop();
+      this.meter = new LevelMeter(stream, byId('mic-level-fill'));
+    }
     this.applyToggles();
   }
 

@@ -6,7 +6,7 @@
 import { ApiError, getSession } from './api.js';
 import { Board } from './board.js';
 import { ServerClock } from './clock.js';
-import { byId, roleLabel, setIcon } from './dom.js';
+import { byId, roleLabel } from './dom.js';
 import { decodeClaims, isExpired, sessionIdFromPath, tokenFromHash } from './invite_token.js';
 import { peerConfig } from './media_client.js';
 import { explainClose, explainJoinError } from './messages.js';
@@ -25,11 +25,11 @@ import { SessionClient, sessionSocketUrl } from './session_client.js';
 import { installTestHook } from './test_hook.js';
 import { Tile, publishes } from './tiles.js';
 import { TileGrid } from './tile_grid.js';
-import { renderParticipantList } from './people_list.js';
+import { Roster } from './roster.js';
 import { CallActions } from './call_actions.js';
 import { Shortcuts } from './shortcuts.js';
-import { setupLayoutChoice, setupMoreMenu } from './room_layout.js';
-import { setupPanes } from './panes.js';
+import { setupRoomChrome } from './room_layout.js';
+import { CallDevices } from './call_devices.js';
 import { SessionKind } from './protocol.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
@@ -93,6 +93,15 @@ const calls = new CallActions({
   muteSelf: () => { if (!app.audioMuted) toggle('audio'); },
   leave: () => leave(),
 });
+const devices = new CallDevices({
+  stream: () => app.stream,
+  publisher: () => media.publisher,
+  muted: () => ({ audio: app.audioMuted, video: app.videoMuted }),
+  selfTile: () => app.selfTile,
+  grid: app.grid,
+  notify: (message) => showNotice(message),
+});
+const roster = new Roster(app, { calls, link, media, screenShare });
 const reconnector = new Reconnector({
   // a rejoin asks the page's own node again: the owner may have died meanwhile
   attempt: () => { app.socketUrl = null; app.redirects = 0; void connect(); },
@@ -169,9 +178,9 @@ async function connect() {
   board.attach(client);
   client
     .on('joined', onJoined)
-    .on('participant_joined', (msg) => upsertParticipant(msg.participant, true))
-    .on('participant_updated', (msg) => upsertParticipant(msg.participant, false))
-    .on('participant_left', (msg) => removeParticipant(msg.participant_id, msg.reason))
+    .on('participant_joined', (msg) => roster.upsert(msg.participant, true))
+    .on('participant_updated', (msg) => roster.upsert(msg.participant, false))
+    .on('participant_left', (msg) => roster.remove(msg.participant_id, msg.reason))
     .on('mute_requested', (msg) => calls.muteRequested(msg))
     .on('speakers', (msg) => {
       app.grid.setSpeakers(msg.active ?? null, msg.speaking ?? []);
@@ -241,9 +250,10 @@ function onJoined(msg) {
     app.selfTile.setStream(app.stream);
   }
   app.grid.layout();
-  renderList();
+  roster.render();
   renderOwnControls();
   if (publishing && (app.audioMuted || app.videoMuted)) sendMediaState();
+  devices.watch();
   if (publishing && app.stream && app.stream.getTracks().length > 0) {
     void media.publish(app.stream, msg.codecs ?? {}).then((error) => { if (error) app.error = error; });
   }
@@ -252,56 +262,6 @@ function onJoined(msg) {
   board.joined(msg, rejoin);
   announce(rejoin ? 'Reconnected.' : `You joined ${msg.session.title}.`);
   if (!rejoin) focusFirstControl();
-}
-
-// ------------------------------------------------------------------ roster
-
-/**
- * @param {ParticipantInfo} participant
- * @param {boolean} isNew True for `participant_joined`.
- */
-function upsertParticipant(participant, isNew) {
-  if (app.phase !== 'joined') return;
-  if (participant.participant_id === app.self?.participant_id) {
-    const before = app.self;
-    app.self = { ...participant, audio_muted: app.audioMuted, video_muted: app.videoMuted };
-    calls.updated(before, app.self, true);
-    app.selfTile?.update(app.self);
-    link.selfUpdated(app.self);
-    renderList();
-    return;
-  }
-  const before = app.participants.get(participant.participant_id);
-  app.participants.set(participant.participant_id, participant);
-  calls.updated(before, participant, false);
-  if (publishes(participant.role)) {
-    app.grid.upsert(participant);
-    media.applyTracks();
-  } else {
-    app.grid.remove(participant.participant_id);
-  }
-  renderList();
-  if (isNew && !before) announce(`${participant.display_name} joined as ${roleLabel(participant.role).toLowerCase()}.`);
-}
-
-/**
- * @param {string} participantId
- * @param {string} reason
- */
-function removeParticipant(participantId, reason) {
-  if (app.phase !== 'joined') return;
-  const person = app.participants.get(participantId);
-  app.participants.delete(participantId);
-  app.grid.remove(participantId);
-  renderList();
-  if (person && reason !== LeaveReason.REPLACED) announce(`${person.display_name} left.`);
-}
-
-function renderList() {
-  renderParticipantList(byId('participant-list'), app.self, app.participants.values(), calls.actions());
-  calls.refresh();
-  byId('participant-count').textContent = String(app.participants.size + (app.self ? 1 : 0));
-  screenShare.refresh();
 }
 
 // ------------------------------------------------------------------ server notices
@@ -364,7 +324,7 @@ function toggle(kind) {
   app.self = { ...app.self, audio_muted: app.audioMuted, video_muted: app.videoMuted };
   app.selfTile?.update(app.self);
   renderOwnControls();
-  renderList();
+  roster.render();
   sendMediaState();
 }
 
@@ -407,17 +367,9 @@ function main() {
     link: () => link,
     selfHand: () => app.self?.hand_raised_at != null,
   });
-  byId('error-action').addEventListener('click', () => window.location.reload());
-  byId('rejoin-button').addEventListener('click', () => window.location.reload());
-  byId('notice-close').addEventListener('click', () => hideNotice());
+  setupRoomChrome(app.grid);
   byId('toggle-mic').addEventListener('click', () => toggle('audio'));
   byId('toggle-camera').addEventListener('click', () => toggle('video'));
-  setIcon(byId('leave-button'), 'leave');
-  setIcon(byId('raise-hand'), 'hand');
-  setIcon(byId('more-button'), 'more');
-  setIcon(byId('share-screen-button'), 'share');
-  setupMoreMenu();
-  setupPanes(['timer-panel', 'agenda-panel']);
   new Shortcuts({
     active: () => app.phase === 'joined',
     mic: () => toggle('audio'),
@@ -426,8 +378,6 @@ function main() {
     chat: () => { board.tabs.select('chat'); byId('chat-input').focus(); },
     people: () => { board.tabs.select('people'); byId('tab-people').focus(); },
   });
-  setupLayoutChoice(app.grid);
-  document.addEventListener('pointerdown', () => app.grid.playAll());
   window.addEventListener('pagehide', () => {
     if (app.phase === 'joined') app.client?.send({ type: 'leave' });
   });

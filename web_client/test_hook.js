@@ -152,6 +152,10 @@ export function installTestHook(source) {
     remoteStats: () => remoteStats(source.subscriber(), source.grid),
     receivePath: () => receivePath(source.subscriber()),
     sentLayers: () => sentLayers(source.publishPc()),
+    /** The device ids our send connection's senders carry now, by kind. */
+    sentDevices: () => Object.fromEntries((source.publishPc()?.getSenders() ?? [])
+      .filter((sender) => sender.track)
+      .map((sender) => [sender.track?.kind, sender.track?.getSettings().deviceId ?? ''])),
     board: () => source.board(),
     restartMedia: () => source.link().restartMedia(),
   };

@@ -30,6 +30,8 @@ export class TileGrid {
     this.speaking = new Set();
     /** 'speaker': in a circle the active speaker is shown large; 'grid': all alike. */
     this.mode = /** @type {'speaker'|'grid'} */ ('speaker');
+    /** The audio output chosen ('' : the default). */
+    this.sinkId = '';
     new ResizeObserver(() => this.layout()).observe(container);
   }
 
@@ -54,6 +56,15 @@ export class TileGrid {
     this.pinned = participantId && this.tiles.has(participantId) ? participantId : null;
     for (const [id, tile] of this.tiles) tile.setPinned(id === this.pinned);
     this.layout();
+  }
+
+  /**
+   * Plays everyone's audio on this output device (where the browser allows it).
+   * @param {string} sinkId
+   */
+  setSinkId(sinkId) {
+    this.sinkId = sinkId;
+    for (const tile of this.tiles.values()) tile.setSinkId(sinkId);
   }
 
   /**
@@ -122,6 +133,7 @@ export class TileGrid {
     }
     const tile = new Tile(participant);
     tile.setViewer(this.viewer);
+    if (this.sinkId) tile.setSinkId(this.sinkId);
     tile.setSpeaking(this.speaking.has(participant.participant_id));
     tile.pinButton?.addEventListener('click', () =>
       this.pin(this.pinned === participant.participant_id ? null : participant.participant_id));

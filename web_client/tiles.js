@@ -137,6 +137,15 @@ export class Tile {
   }
 
   /**
+   * Plays this tile's audio on an output device (ignored where unsupported).
+   * @param {string} sinkId
+   */
+  setSinkId(sinkId) {
+    const video = /** @type {HTMLVideoElement & {setSinkId?: (id: string) => Promise<void>}} */ (this.video);
+    video.setSinkId?.(sinkId).catch(() => undefined);
+  }
+
+  /**
    * Shows whether this tile is pinned.
    * @param {boolean} pinned
    */
