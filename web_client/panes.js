@@ -1,17 +1,23 @@
 // @ts-check
 /**
- * The board's panes (timer, agenda) collapse to their heading and open again from a
- * button in it; the choice is remembered per browser. Collapsed panes give the chat,
- * notes and people their room.
+ * The board's panes (timer, agenda) collapse to their heading (the timer keeps its
+ * readout) and open again from a button in it; the choice is remembered per browser.
+ * Collapsed panes give the chat, notes and people their room.
  */
 import { byId, el } from './dom.js';
 
 const KEY = 'mentorRooms.collapsed';
 
-/** @returns {Set<string>} Ids of the panes collapsed in this browser. */
-function remembered() {
+/**
+ * @param {Array<string>} ids
+ * @returns {Set<string>} Ids of the panes collapsed in this browser (on a phone, all of
+ *   them until the person opens one: the chat and notes come first there).
+ */
+function remembered(ids) {
+  const stored = localStorage.getItem(KEY);
+  if (stored === null && window.matchMedia('(max-width: 800px)').matches) return new Set(ids);
   try {
-    const value = JSON.parse(localStorage.getItem(KEY) ?? '[]');
+    const value = JSON.parse(stored ?? '[]');
     return new Set(Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
   } catch {
     return new Set();
@@ -23,7 +29,7 @@ function remembered() {
  * @param {Array<string>} ids Pane (section) ids, each with an `h2` heading.
  */
 export function setupPanes(ids) {
-  const collapsed = remembered();
+  const collapsed = remembered(ids);
   for (const id of ids) {
     const pane = byId(id);
     const heading = pane.querySelector('h2');

@@ -24,6 +24,8 @@ class AdminAction(StrEnum):
     JOIN_AS_OBSERVER = "join_as_observer"
     ISSUE_MENTOR_CREDENTIAL = "issue_mentor_credential"
     REVOKE_MENTOR_CREDENTIAL = "revoke_mentor_credential"
+    ASK_TO_MUTE = "ask_to_mute"
+    """A mentor asked a participant to mute (mentors' call controls are audited too)."""
 
 
 class AuditEntry(BaseModel):

@@ -58,11 +58,15 @@ async def audit_mentor_action(
     store: SessionStore, session_id: str, actor: Participant,
     message: protocol.CallClientMessage, target: Participant | None,
 ) -> None:
-    """Writes a mentor's removal or ending to the audit log (nothing for other
-    messages). The actor is named as ``<name> (mentor, <identity>)``."""
+    """Writes a mentor's request to mute, removal or ending to the audit log (nothing
+    for hands). The actor is named as ``<name> (mentor, <identity>)``."""
+    who = f"{actor.display_name} (mentor, {actor.identity})"
+    if isinstance(message, protocol.AskToMute):
+        await write_audit(store, who, AdminAction.ASK_TO_MUTE, session_id,
+                          message.participant_id, target.display_name if target else None)
+        return
     if not isinstance(message, (protocol.RemoveParticipant, protocol.EndSession)):
         return
-    who = f"{actor.display_name} (mentor, {actor.identity})"
     if isinstance(message, protocol.EndSession):
         await write_audit(store, who, AdminAction.END_SESSION, session_id)
         return
@@ -158,17 +162,17 @@ class Moderation:
         """
         room = self._room()
         actor, command = room.get(pid), call_command(message, pid)
-        target = (room.get(command.participant_id)
-                  if isinstance(command, cmd.RemoveParticipant) else None)
+        target = (room.get(command.participant_id) if isinstance(command, cmd.RemoveParticipant)
+                  else room.get(command.target) if isinstance(command, cmd.AskToMute) else None)
         present = room.participants
         events = room.handle(command, time.time())
         if isinstance(command, cmd.EndSession) and actor is not None:
             for participant in present:
                 self._bye_text[participant.participant_id] = (
                     f"{actor.display_name} (mentor) ended the session for everyone.")
-        if target is not None and actor is not None:
+        if isinstance(command, cmd.RemoveParticipant) and target is not None and actor is not None:
             reason = message.reason if isinstance(message, protocol.RemoveParticipant) else ""
             self._bye_text[target.participant_id] = removal_text(actor, reason.strip())
         await self._publish(events)
-        if actor is not None:
+        if actor is not None and (events or not isinstance(command, cmd.AskToMute)):
             await audit_mentor_action(self._store, self._session_id, actor, message, target)

@@ -57,6 +57,8 @@ def test_a_mentor_asks_a_mentee_to_mute_and_only_the_mentee_is_told(
         send(m, type="ask_to_mute", participant_id=ana)
         asked = next_update(a, "mute_requested")
         assert (asked["by_participant_id"], asked["by_name"]) == (maya, "Maya")
+    [entry] = client.get("/api/admin/actions", headers=BEARER).json()
+    assert (entry["action"], entry["display_name"]) == ("ask_to_mute", "Ana")
 
 
 def test_a_mentor_removes_a_mentee_with_a_reason_then_ends_the_session_and_both_are_audited(
