@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from dataclasses import dataclass
@@ -36,6 +37,11 @@ class InviteClaims:
     display_name: str
     expires_at: float
     by_admin: bool = False
+
+
+def invite_digest(token: str) -> str:
+    """The key under which a revoked invite token is stored (never the token itself)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class InviteError(Exception):

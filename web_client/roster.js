@@ -12,6 +12,9 @@ import { publishes } from './tiles.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 
+/** @type {Record<string, string>} How a media mode is announced. */
+const MODE_WORDS = { video: 'on video', audio_only: 'audio only', chat_only: 'chat only' };
+
 /**
  * The room state the roster reads and writes (the room page's own object).
  * @typedef {Object} RosterState
@@ -70,6 +73,9 @@ export class Roster {
       app.grid.remove(participant.participant_id);
     }
     this.render();
+    if (before && before.media_mode !== participant.media_mode) {
+      announce(`${participant.display_name} is now ${MODE_WORDS[participant.media_mode ?? ''] ?? participant.media_mode}.`);
+    }
     if (isNew && !before) announce(`${participant.display_name} joined as ${roleLabel(participant.role).toLowerCase()}.`);
   }
 

@@ -154,6 +154,14 @@ class SessionStore(Protocol):
         time is kept) and returns it as stored, or ``None`` if there is no such code (no
         record appears)."""
 
+    async def revoke_invite(self, digest: str, until: float) -> None:
+        """Refuses the invite token with this digest (:func:`signaling.auth.invite_digest`)
+        from now on, durably before returning; the record may be forgotten after
+        ``until`` (the token's expiry)."""
+
+    async def invite_revoked(self, digest: str) -> bool:
+        """Whether the invite token with this digest was revoked."""
+
     async def close(self) -> None:
         """Releases the backend's resources."""
 

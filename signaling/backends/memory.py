@@ -25,6 +25,7 @@ class MemoryStore:
         self._mentors: dict[str, MentorCredential] = {}
         self._mentor_by_hash: dict[str, str] = {}
         self._short_links: dict[str, ShortLink] = {}
+        self._revoked_invites: set[str] = set()
 
     async def save_session(self, spec: SessionSpec) -> None:
         self._sessions[spec.session_id] = spec
@@ -123,6 +124,12 @@ class MemoryStore:
         if found is not None and found.revoked_at is None:
             found = self._short_links[code] = dataclasses.replace(found, revoked_at=at)
         return found
+
+    async def revoke_invite(self, digest: str, until: float) -> None:
+        self._revoked_invites.add(digest)
+
+    async def invite_revoked(self, digest: str) -> bool:
+        return digest in self._revoked_invites
 
     async def close(self) -> None:
         return None

@@ -231,6 +231,13 @@ class RedisStore:
         await self._redis.hsetnx(_k("short", code), "revoked_at", repr(at))
         return await self.load_short_link(code)
 
+    async def revoke_invite(self, digest: str, until: float) -> None:
+        # kept a day past the token's expiry: clocks of nodes may differ a little
+        await self._redis.set(_k("revoked", digest), "1", exat=int(until) + 86_400)
+
+    async def invite_revoked(self, digest: str) -> bool:
+        return bool(await self._redis.exists(_k("revoked", digest)))
+
     async def close(self) -> None:
         await self._redis.aclose()
 

@@ -75,6 +75,10 @@ CREATE TABLE IF NOT EXISTS short_links (
     expires_at REAL NOT NULL,
     revoked_at REAL
 );
+CREATE TABLE IF NOT EXISTS revoked_invites (
+    digest TEXT PRIMARY KEY,
+    until REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS feedback (
     session_id TEXT NOT NULL,
     identity TEXT NOT NULL,
@@ -325,6 +329,15 @@ class SqliteStore:
 
         rows = await asyncio.to_thread(revoke)
         return _short_link(rows[0]) if rows else None
+
+    async def revoke_invite(self, digest: str, until: float) -> None:
+        await asyncio.to_thread(
+            self._run, "INSERT OR IGNORE INTO revoked_invites VALUES (?, ?)", (digest, until))
+
+    async def invite_revoked(self, digest: str) -> bool:
+        rows = await asyncio.to_thread(
+            self._run, "SELECT 1 FROM revoked_invites WHERE digest = ?", (digest,))
+        return bool(rows)
 
     async def close(self) -> None:
         with self._lock:

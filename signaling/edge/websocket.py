@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from session_room.errors import DomainError, ErrorCode
 from session_room.ids import ParticipantId, SessionId
 from signaling import protocol
-from signaling.auth import InviteClaims, InviteError, InviteSigner
+from signaling.auth import InviteClaims, InviteError, InviteSigner, invite_digest
 from signaling.backends.base import SessionStore
 from signaling.cluster.nodes import RedisCluster
 from signaling.edge.connection import Connection
@@ -110,6 +110,9 @@ class SignalingEndpoint:
             claims = self._signer.verify(join.token, session_id)
         except InviteError as exc:
             return await self._refuse(connection, exc.close_code, exc.message)
+        if await self._store.invite_revoked(invite_digest(join.token)):
+            return await self._refuse(connection, protocol.CloseCode.TOKEN_INVALID,
+                                      "this invite link was revoked; ask your mentor for a new one")
         wait = self.blocked.remaining(claims.identity, time.monotonic())
         if wait > 0:
             return await self._refuse(

@@ -5,8 +5,8 @@ invite it stands for. Opening ``/j/{code}`` redirects to ``/s/{session}#token={j
 token stays in the URL fragment, so it never reaches a server log. An unknown, malformed,
 expired or revoked code gets the static "this invite link is not valid" page instead
 (404 unknown or malformed, 410 expired or revoked). The session's mentor or an admin may
-revoke a link; a revoked code never works again. Revoking a link does not revoke its
-token: someone who already opened the link keeps it until the invite expires."""
+revoke a link; a revoked code never works again, and neither does its invite's token
+(the edge refuses a join with it, 4401; someone already in the session stays)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from session_room.ids import SessionId
 from session_room.roles import Role
+from signaling.auth import invite_digest
 from signaling.backends.base import SessionStore, ShortLink
 from signaling.rest.auth import Authorization, RestAuth
 
@@ -173,14 +174,15 @@ def build_short_link_router(store: SessionStore, auth: RestAuth) -> APIRouter:
     async def revoke_short_link(session_id: str, code: str,
                                 who: str = Depends(revoker)) -> ShortLinkOut:
         """Revokes a short invite link of the session (the session's mentor or an admin):
-        the link then shows "not valid" for good. Revoking again keeps the first time.
-        The invite's token itself stays valid until it expires."""
+        the link then shows "not valid" for good, and its invite's token can no longer
+        join (someone already in the session stays). Revoking again keeps the first time."""
         found = await resolve(store, code)
         if found.link is None or found.link.session_id != session_id:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this session has no such invite link")
         revoked = await store.revoke_short_link(code, time.time())
         if revoked is None:  # pragma: no cover - links are never deleted
             raise HTTPException(status.HTTP_404_NOT_FOUND, "this session has no such invite link")
+        await store.revoke_invite(invite_digest(revoked.token), revoked.expires_at)
         logger.info("%s revoked short invite link %s… of session %s (%s)",
                     who, code[:4], session_id, revoked.role)
         return link_out(revoked)

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from signaling.app import create_app
 from signaling.rest.short_links import CODE_BYTES, CODE_PATTERN, new_code
 from signaling.settings import Settings
-from tests.integration.test_signaling import CREATOR, SECRET, create
+from tests.integration.test_signaling import CREATOR, SECRET, create, refused_with, send_join
 
 INVALID = "This invite link is not valid"
 
@@ -108,6 +108,16 @@ def test_a_revoked_short_link_shows_the_invalid_invite_page(client: TestClient) 
     assert again.status_code == 200 and again.json()["revoked_at"] == r.json()["revoked_at"]
     assert_invalid_page(client.get(f"/j/{revoked['short_code']}", follow_redirects=False), 410)
     assert client.get(f"/j/{kept['short_code']}", follow_redirects=False).status_code == 303
+
+
+def test_a_revoked_links_token_can_no_longer_join_but_the_others_can(client: TestClient) -> None:
+    sid, mentor = create(client)
+    revoked, kept = invite(client, sid, mentor), invite(client, sid, mentor, "observer", "Obi")
+    assert revoke(client, sid, revoked["short_code"], mentor).status_code == 200
+    code, reason = refused_with(client, sid, revoked["token"])
+    assert code == 4401 and "revoked" in reason
+    with client.websocket_connect(f"/ws/sessions/{sid}") as ws:
+        assert send_join(ws, kept["token"], "Obi")["type"] == "joined"
 
 
 def test_an_expired_short_link_shows_the_invalid_invite_page(tmp_path: Path) -> None:

@@ -187,6 +187,14 @@ async def test_a_revoked_short_link_keeps_its_first_revocation_time(store: Sessi
     assert await store.load_short_link("NoSuchCode000000") is None  # no record appeared
 
 
+async def test_a_revoked_invite_is_refused_from_then_on(store: SessionStore) -> None:
+    assert not await store.invite_revoked("ab" * 32)
+    await store.revoke_invite("ab" * 32, 1_900_000_000.0)
+    await store.revoke_invite("ab" * 32, 1_900_000_000.0)  # twice is harmless
+    assert await store.invite_revoked("ab" * 32)
+    assert not await store.invite_revoked("cd" * 32)
+
+
 async def test_a_revocation_is_seen_through_another_connection(shared_url: str) -> None:
     """What one node stores, another node (its own connection) reads at once."""
     first, second = open_store(shared_url), open_store(shared_url)
