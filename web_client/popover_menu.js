@@ -2,7 +2,7 @@
 /**
  * A small menu in a native popover (`popover` attribute): opened by its button,
  * placed next to it inside the window, focus on its first item, closed by Escape, a
- * click outside or a click on one of its buttons.
+ * click outside, a click on one of its buttons or a choice in one of its selects.
  */
 
 /**
@@ -29,4 +29,5 @@ export function attachMenu(button, menu) {
   menu.addEventListener('click', (event) => {
     if (event.target instanceof Element && event.target.closest('button')) menu.hidePopover();
   });
+  menu.addEventListener('change', () => menu.hidePopover()); // a choice made in a select
 }

@@ -147,7 +147,9 @@ async def test_a_weak_uplink_stops_sending_video_and_the_others_see_it(rig: Rig)
     mentor_unaffected(rig)
     rig.link.lift()
     lifted = time.monotonic()
-    await until(lambda: mentee_seen_by_mentor(rig).sends_video, 20, "mentee sends video again")
+    # the level rises after 10 s of better samples, or 20 s after one failed probe (the
+    # wait doubles): the time itself is measured (record below), not asserted here
+    await until(lambda: mentee_seen_by_mentor(rig).sends_video, 45, "mentee sends video again")
     frames = rig.mentor.remote(rig.mentee.participant_id).video
     assert frames is not None
     base = frames.frames
