@@ -94,6 +94,9 @@ class Bot:
     keep_received: bool = True
     fingerprint: bool = True
     packet_mode: bool = False
+    speaking: bool = False
+    """Packet mode: the audio's level says "voice at -20 dBov" (else silence, 127), so the
+    relay takes the bot for a speaker."""
     joined: protocol.Joined | None = None
     participants: dict[str, protocol.ParticipantInfo] = field(default_factory=dict)
     received: list[protocol.AnyServerMessage] = field(default_factory=list)
@@ -226,7 +229,8 @@ class Bot:
                 self.packet_video = install_packet_sender(
                     pc.addTrack(PlaceholderTrack("video")), loop)
             self.packet_audio = install_packet_sender(
-                pc.addTrack(PlaceholderTrack("audio")), audio_loop())
+                pc.addTrack(PlaceholderTrack("audio")), audio_loop(),
+                audio_level=20 if self.speaking else 127)
         elif not self.audio_only:
             self.video = VideoSource(self.width, self.height, bitrate=self.bitrate,
                                      loop_frames=self.video_loop_frames, padded=self.padded)

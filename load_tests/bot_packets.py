@@ -111,8 +111,11 @@ class PacketSender:
         keyframe_requests: PLI/FIR received.
     """
 
-    def __init__(self, loop: PacketLoop) -> None:
+    def __init__(self, loop: PacketLoop, audio_level: int | None = None) -> None:
         self.loop = loop
+        self.audio_level = audio_level
+        """Audio: the RFC 6464 level every packet carries (dBov below full scale, 127 is
+        silence; ``None``: no level), as a browser sends it with each Opus packet."""
         self.paused = False
         self.frames_sent = self.packets_sent = self.keyframes = self.keyframe_requests = 0
         self._restart, self._stopped = True, False
@@ -177,8 +180,10 @@ class PacketSender:
         self._protect = _srtp(dtls._tx_srtp, protect=True)
         _hook_for(dtls)  # drops the reports and REMB the server sends back, unread
         extensions = getattr(sender, _SENDER + "rtp_header_extensions_map")
+        level = self.audio_level
         profile, value = extensions.set(HeaderExtensions(
-            mid=getattr(sender, _SENDER + "mid"), abs_send_time=_SENTINEL))
+            mid=getattr(sender, _SENDER + "mid"), abs_send_time=_SENTINEL,
+            audio_level=None if level is None or self.loop.vp8 else (level < 127, level)))
         self._block = struct.pack("!HH", profile, len(value) >> 2) + value if value else b""
         self._ext_at = self._block.find(_SENTINEL.to_bytes(3, "big"))
         self._first = 0x90 if self._block else 0x80
@@ -247,9 +252,10 @@ class PacketSender:
         self._transport.sendto(self._protect(raw), self._addr)
 
 
-def install_packet_sender(sender: RTCRtpSender, loop: PacketLoop) -> PacketSender:
+def install_packet_sender(sender: RTCRtpSender, loop: PacketLoop,
+                          audio_level: int | None = None) -> PacketSender:
     """A :class:`PacketSender` of ``loop`` installed on ``sender`` (before it starts)."""
-    packet_sender = PacketSender(loop)
+    packet_sender = PacketSender(loop, audio_level)
     packet_sender.install(sender)
     return packet_sender
 

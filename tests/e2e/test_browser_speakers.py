@@ -1,12 +1,15 @@
 """Who speaks, in real browsers: one page's microphone plays a steady voice-level
 tone (Chromium's fake capture from a WAV file), the others' play silence. The relay
 reads the audio levels the browsers send (RFC 6464; it decodes nothing), everyone's
-page highlights the speaker, and in a circle the speaker is shown large."""
+page highlights the speaker, and in a circle the speaker is shown large. A packet bot
+whose audio carries a voice level is a speaker too."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import struct
+import threading
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from load_tests.bot import Bot
 from tests.conftest import LiveServer
 from tests.e2e.conftest import ARGS, CHROMIUM
 from tests.e2e.test_browser_rooms import open_room
@@ -86,3 +90,44 @@ def test_the_speaker_is_highlighted_and_shown_large_in_a_circle(
     finally:
         for page in pages:
             page.context.close()
+
+
+def test_a_speaking_bot_is_highlighted_on_a_page(
+    voices: tuple[Any, Any], live_server: LiveServer
+) -> None:
+    """A packet bot whose audio carries a voice level (and a silent one) next to a page
+    that hears silence: the page outlines the bot's tile and makes it the speaker."""
+    _, silent = voices
+    sid, mentor = live_server.create_session("circle", 6)
+    maya = open_room(silent, f"{live_server.base_url}/s/{sid}#token={mentor}", "Maya")
+    bots = [Bot(live_server.ws_url(sid), live_server.invite(sid, mentor, "mentee", name)["token"],
+                name, audio_only=True, packet_mode=True, fingerprint=False,
+                speaking=name == "Ana")
+            for name in ("Ana", "Ben")]
+    stop = threading.Event()
+    joined: list[str] = []
+
+    async def run_bots() -> None:
+        for bot in bots:
+            await bot.join()
+            joined.append(bot.participant_id)
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+        for bot in bots:
+            await bot.close()
+
+    thread = threading.Thread(target=lambda: asyncio.run(run_bots()), daemon=True)
+    thread.start()
+    try:
+        maya.wait_for_function("() => window.mentorRooms.state().tiles.length === 2",
+                               timeout=20_000)
+        ana_id = joined[0]
+        maya.wait_for_function("id => window.mentorRooms.state().active_speaker === id",
+                               arg=ana_id, timeout=20_000)
+        tile = maya.locator(f"#tiles [data-participant-id='{ana_id}']")
+        assert tile.get_attribute("data-speaking") is not None
+        assert state(maya)["speaking"] == [ana_id]
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+        maya.context.close()

@@ -11,6 +11,7 @@ import pytest
 
 from load_tests.bot import Bot, SubscriptionCounters
 from load_tests.packet_media import PacketProbe
+from signaling import protocol
 from tests.conftest import LiveServer, start_server
 
 pytestmark = pytest.mark.media
@@ -98,3 +99,29 @@ async def test_a_keyframe_request_restarts_the_packet_senders_loop_at_its_keyfra
     finally:
         await maya.close()
         await ana.close()
+
+
+async def test_a_speaking_bot_becomes_the_active_speaker_for_everyone() -> None:
+    """On the packet path, where the relay reads each audio packet's level (the older
+    frame path does not)."""
+    server = start_server({"MENTOR_ROOMS_PACKET_FORWARDING": "true"})
+    bots: list[Bot] = []
+    try:
+        sid, mentor_token = server.create_session("circle", 6)
+        tokens = [mentor_token] + [server.invite(sid, mentor_token, "mentee", n)["token"]
+                                   for n in ("Ana", "Ben")]
+        for token, name in zip(tokens, ("Maya", "Ana", "Ben"), strict=True):
+            bots.append(Bot(server.ws_url(sid), token, name, audio_only=True, packet_mode=True,
+                            fingerprint=False, speaking=name == "Ana"))
+            await bots[-1].join()
+        ana = bots[1].participant_id
+
+        def heard(bot: Bot) -> bool:
+            said = [m for m in bot.received if isinstance(m, protocol.Speakers)]
+            return bool(said) and said[-1].active == ana and said[-1].speaking == [ana]
+
+        await until(lambda: all(heard(b) for b in bots), 10)
+    finally:
+        for bot in bots:
+            await bot.close()
+        server.stop()
