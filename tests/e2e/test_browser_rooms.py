@@ -20,6 +20,12 @@ def open_room(browser: Any, url: str, name: str) -> Any:
     context = browser.new_context()
     page = context.new_page()
     page.goto(url)
+    try:
+        page.wait_for_selector("#display-name", state="visible", timeout=DEADLINE * 1000)
+    except Exception as exc:  # say what the page shows instead of the join form
+        shown = page.evaluate("() => [document.body.dataset.screen, document.body.innerText"
+                              ".slice(0, 300)]")
+        raise AssertionError(f"no join form at {url.split('#')[0]}: {shown}") from exc
     page.fill("#display-name", name)
     page.click("#join-button")
     page.wait_for_function(
