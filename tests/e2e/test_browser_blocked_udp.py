@@ -47,7 +47,8 @@ def video_arrives(maya: Any, ana: Any, ana_id: str, what: str) -> None:
     measured times)."""
     frames = counters(maya, ana_id)[0]
     try:
-        wait_for(lambda: counters(maya, ana_id)[0] > frames + 20, 60, what)
+        # a failed probe doubles the uplink's wait (20 s, then 40 s): allow two of them
+        wait_for(lambda: counters(maya, ana_id)[0] > frames + 20, 120, what)
     except AssertionError:
         print("seen", seen_by(maya, ana_id), "received", maya.evaluate(
             "window.mentorRooms.remoteStats()"), "sent", ana.evaluate(
