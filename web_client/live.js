@@ -56,7 +56,15 @@ class Dashboard {
       notes: (s) => void this.act(() => downloadAuthorized(
         `/api/sessions/${encodeURIComponent(s.session_id)}/summary.md`, this.token, 'notes.md')),
     };
-    window.setInterval(() => tick(this.container, this.sessions, this.now()), 1000);
+    this.ticker = window.setInterval(() => tick(this.container, this.sessions, this.now()), 1000);
+  }
+
+  /** Stops this dashboard for good: its sockets close and it never signs out again. */
+  stop() {
+    this.stopped = true;
+    window.clearInterval(this.ticker);
+    for (const socket of this.sockets.values()) socket.close();
+    this.sockets.clear();
   }
 
   /** @returns {number} Server epoch seconds now. */
@@ -74,12 +82,14 @@ class Dashboard {
     try {
       nodes = await (await fetchAuthorized('/api/admin/nodes', this.token)).json();
     } catch (error) {
+      if (this.stopped) return;
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        this.stopped = true;
+        this.stop();
         signOut(error.message);
         return;
       }
     }
+    if (this.stopped) return; // superseded by a later sign-in while asking
     for (const node of nodes) this.connect(node.this_node ? '' : node.url);
   }
 
@@ -97,7 +107,7 @@ class Dashboard {
     socket.addEventListener('close', (event) => {
       if (this.sockets.get(base) !== socket || this.stopped) return;
       if (event.code === CloseCode.TOKEN_INVALID || event.code === CloseCode.NOT_ADMIN) {
-        this.stopped = true;
+        this.stop();
         signOut(event.reason || 'This is not an admin credential.');
         return;
       }
@@ -111,6 +121,7 @@ class Dashboard {
    * @param {string} base The node it came from.
    */
   onMessage(message, base) {
+    if (this.stopped) return;
     if (message.type !== 'dashboard_snapshot' && message.type !== 'dashboard_update') return;
     this.offset = message.server_time - Date.now() / 1000;
     if (message.type === 'dashboard_snapshot') {
@@ -296,13 +307,18 @@ function signOut(why) {
   error.hidden = false;
 }
 
+/** @type {Dashboard|null} The one signed-in dashboard; a new sign-in stops the previous. */
+let current = null;
+
 /** @param {string} token */
 function open(token) {
+  current?.stop();
   sessionStorage.setItem(TOKEN_KEY, token);
   byId('live-signin').hidden = true;
   byId('live-board').hidden = false;
   byId('live-error').hidden = true;
   const dashboard = new Dashboard(token);
+  current = dashboard;
   void dashboard.start();
   /** @type {any} */ (window).mentorRoomsDashboard = dashboard;
 }

@@ -77,6 +77,7 @@ def test_the_dashboard_shows_two_bots_and_end_session_disconnects_them(
         card = f"article.live-session[data-session-id='{sid}']"
         page.wait_for_function(
             f"() => document.querySelectorAll(\"{card} tr.live-participant\").length === 2")
+        page.wait_for_selector("#live-board", state="visible")
         assert page.locator("#live-admin").inner_text() == "admin"
         assert page.locator(f"{card} .live-title").inner_text() == "Career circle"
         rows = {r.split("\t")[0]: r for r in

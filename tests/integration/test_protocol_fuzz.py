@@ -694,10 +694,10 @@ class Bystander(threading.Thread):
         try:
             while True:
                 now = time.monotonic()
-                if self.stop.is_set():
+                if self.stop.is_set() and len(self.sent) >= MIN_CHATS:
                     if set(self.sent) <= self.echoed or now > self.finish_by:
                         return
-                elif now >= next_chat:
+                elif now >= next_chat:  # a fast fuzz run ends early: chat on to MIN_CHATS
                     cmid = f"bystander-{self.who}-{len(self.sent)}"
                     self.ws.send(json.dumps({"type": "chat_send", "id": cmid,
                                              "client_message_id": cmid,
@@ -725,9 +725,9 @@ class Bystander(threading.Thread):
 
     def finish(self) -> list[str]:
         """Stops chatting, waits for the last echoes; every problem seen."""
-        self.finish_by = time.monotonic() + ANSWER_TIMEOUT
+        self.finish_by = time.monotonic() + ANSWER_TIMEOUT + MIN_CHATS * CHAT_INTERVAL
         self.stop.set()
-        self.join(ANSWER_TIMEOUT + 5)
+        self.join(ANSWER_TIMEOUT + MIN_CHATS * CHAT_INTERVAL + 5)
         missing = [c for c in self.sent if c not in self.echoed]
         if missing:
             self._report("chat never came back",
