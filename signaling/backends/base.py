@@ -7,6 +7,7 @@ from typing import Protocol
 
 from session_room.ids import SessionId
 from session_room.room import SessionSpec
+from signaling.backends.records import RecordStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ class ShortLink:
     revoked_at: float | None = None
 
 
-class SessionStore(Protocol):
+class SessionStore(RecordStore, Protocol):
     """Durable storage of sessions, their boards (agenda, timer, chat, notes) and
     server secrets. Every write is durable when the call returns."""
 

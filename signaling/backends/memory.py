@@ -7,12 +7,14 @@ import dataclasses
 from session_room.ids import SessionId
 from session_room.room import SessionSpec
 from signaling.backends.base import MentorCredential, ShortLink
+from signaling.backends.memory_records import MemoryRecords
 
 
-class MemoryStore:
+class MemoryStore(MemoryRecords):
     """Keeps everything in dictionaries."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._sessions: dict[SessionId, SessionSpec] = {}
         self._secrets: dict[str, str] = {}
         self._boards: dict[SessionId, str] = {}

@@ -27,6 +27,7 @@ from session_room.ids import SessionId
 from session_room.roles import SessionKind
 from session_room.room import SessionSpec
 from signaling.backends.base import MentorCredential, ShortLink
+from signaling.backends.redis_records import RedisRecords
 
 PREFIX = "mr:"
 
@@ -58,7 +59,7 @@ def _raw(value: bytes | str) -> bytes:
     return value if isinstance(value, bytes) else value.encode()
 
 
-class RedisStore:
+class RedisStore(RedisRecords):
     """Storage in Redis, shared by every node that uses the same URL."""
 
     def __init__(self, url: str) -> None:

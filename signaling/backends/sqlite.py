@@ -11,6 +11,7 @@ from session_room.ids import SessionId
 from session_room.roles import SessionKind
 from session_room.room import SessionSpec
 from signaling.backends.base import MentorCredential, ShortLink
+from signaling.backends.sqlite_records import RECORDS_SCHEMA, SqliteRecords
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -100,7 +101,7 @@ SELECT_SESSIONS = (
 )
 
 
-class SqliteStore:
+class SqliteStore(SqliteRecords):
     """SQLite storage; calls run in a worker thread so the event loop never blocks."""
 
     def __init__(self, path: str) -> None:
@@ -110,7 +111,7 @@ class SqliteStore:
         self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + RECORDS_SCHEMA)
 
     def _run(self, sql: str, args: tuple[object, ...]) -> list[tuple[object, ...]]:
         with self._lock:

@@ -4,10 +4,7 @@ default and Redis (a real redis-server with the append-only file on)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-
-import pytest
 
 from session_room.ids import SessionId
 from session_room.roles import SessionKind
@@ -24,40 +21,6 @@ LINK = ShortLink("Ab3dE-f_9hIjKlMn", SID, "header.payload.signature", "mentee", 
                  "ID_ana", 1_800_000_000.5, 1_800_604_800.5)
 OTHER_LINK = ShortLink("zZ9_-yXwVuTsRqPo", SessionId("SE_other"), "h.p.s", "observer", "",
                        "ID_obi", 1_800_000_001.0, 1_800_000_601.0)
-
-
-@pytest.fixture
-def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
-    (tmp_path / "redis").mkdir()
-    server = RedisProcess(tmp_path / "redis")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "memory":
-        return "memory://"
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/store.db"
-    server: RedisProcess = request.getfixturevalue("redis_process")
-    return server.url
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A backend that several nodes (processes, connections) share."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/store.db"
-    server: RedisProcess = request.getfixturevalue("redis_process")
-    return server.url
-
-
-@pytest.fixture
-async def store(url: str) -> AsyncIterator[SessionStore]:
-    opened = open_store(url)
-    yield opened
-    await opened.close()
 
 
 async def test_a_session_is_stored_whole_and_listed(store: SessionStore) -> None:
