@@ -27,6 +27,7 @@ from signaling.cluster.nodes import RedisCluster
 from signaling.cluster.turn import IceProvider
 from signaling.edge.headers import SecurityHeaders
 from signaling.edge.websocket import SignalingEndpoint
+from signaling.program.routes import Program
 from signaling.rest.admin import build_admin_router
 from signaling.rest.attendance import build_attendance_router
 from signaling.rest.auth import RestAuth
@@ -109,9 +110,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(build_board_router(store, auth))
         app.include_router(build_attendance_router(store, auth, grace))
         app.include_router(build_progress_router(store, auth, grace))
+        program = Program(store, auth, invites, settings, registry, WEB_CLIENT)
+        for router in program.routers():
+            app.include_router(router)
+        state["program"] = program
+        await program.start()
         try:
             yield
         finally:
+            await program.close()
             probe.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await probe

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from session_room.board import SessionBoard
 from session_room.errors import DomainError
-from session_room.ids import SessionId, new_identity, new_session_id
+from session_room.ids import Identity, SessionId, new_identity, new_session_id
 from session_room.roles import Role, SessionKind, capacity_for
 from session_room.room import SessionSpec
 from signaling.auth import InviteSigner
@@ -118,11 +118,12 @@ class Invites:
         self._signer = signer
 
     async def issue(self, request: Request, session_id: SessionId, role: Role, name: str,
-                    by_admin: bool = False) -> InviteOut:
+                    by_admin: bool = False, identity: Identity | None = None) -> InviteOut:
         """Returns a new invite for one person, recorded (with its short link, which
         expires with it) before it is returned (``by_admin``: an administrator's
-        observer invite, its name fixed)."""
-        who = new_identity()
+        observer invite, its name fixed; ``identity``: a known person of the program,
+        so their sessions join up; else a fresh identity)."""
+        who = identity or new_identity()
         ttl = self._settings.invite_ttl_minutes * 60
         token, expires = self._signer.issue(session_id, role, who, name, ttl, by_admin=by_admin)
         base = (self._settings.public_url or str(request.base_url)).rstrip("/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 
 from media.relay import MediaRelay
@@ -11,7 +12,10 @@ from session_room.ids import SessionId
 from session_room.room import SessionSpec
 from signaling.backends.base import SessionStore
 from signaling.cluster.turn import IceProvider
+from signaling.program.notify import SessionHooks
 from signaling.worker.service import SessionWorker
+
+logger = logging.getLogger(__name__)
 
 
 class SessionRegistry:
@@ -28,6 +32,21 @@ class SessionRegistry:
         self._ice = ice
         self._idle_seconds = idle_seconds
         self.workers: dict[SessionId, SessionWorker] = {}
+        self.hooks: list[SessionHooks] = []
+        """Told when a session starts (first join) and when its worker stops."""
+        self._announced: set[SessionId] = set()
+
+    def _changed(self, session_id: SessionId) -> None:
+        worker = self.workers.get(session_id)
+        if (worker is not None and worker.started_at is not None
+                and session_id not in self._announced):
+            self._announced.add(session_id)
+            for hook in self.hooks:
+                try:
+                    hook.session_started(worker.spec, worker.started_at)
+                except Exception:  # a hook's bug never stops the session
+                    logger.exception("session start hook failed")
+        self.on_change(session_id)
 
     def worker_for(self, spec: SessionSpec) -> SessionWorker:
         """Returns the live worker of a session, starting it if needed."""
@@ -35,7 +54,7 @@ class SessionRegistry:
         if worker is None or not worker.accepting:
             worker = SessionWorker(spec, self._relay, self._ice, self._idle_seconds,
                                    self._store, self._hold_seconds,
-                                   lambda sid: self.on_change(sid))
+                                   self._changed)
             worker.task = asyncio.create_task(self._run(worker), name=spec.session_id)
             self.workers[spec.session_id] = worker
         return worker
@@ -44,9 +63,16 @@ class SessionRegistry:
         try:
             await worker.run()
         finally:
-            if self.workers.get(worker.spec.session_id) is worker:
-                del self.workers[worker.spec.session_id]
-            self.on_change(worker.spec.session_id)
+            sid = worker.spec.session_id
+            if self.workers.get(sid) is worker:
+                del self.workers[sid]
+            self._announced.discard(sid)
+            for hook in self.hooks:
+                try:
+                    hook.session_stopped(worker.spec, worker.started_at, worker.room.ended_at)
+                except Exception:  # a hook's bug never stops the others
+                    logger.exception("session stop hook failed")
+            self.on_change(sid)
 
     async def close(self) -> None:
         """Stops every worker (participants get ``bye``) and waits for them."""
