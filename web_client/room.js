@@ -31,6 +31,7 @@ import { Shortcuts } from './shortcuts.js';
 import { setupRoomChrome } from './room_layout.js';
 import { CallDevices } from './call_devices.js';
 import { SessionKind } from './protocol.js';
+import { showPreviousSession } from './previous_session.js';
 
 /** @typedef {import('./wire.js').ParticipantInfo} ParticipantInfo */
 /** @typedef {import('./wire.js').Joined} Joined */
@@ -260,6 +261,7 @@ function onJoined(msg) {
   link.joined(msg.you);
   app.clock.start(msg.server_time);
   board.joined(msg, rejoin);
+  if (!rejoin) void showPreviousSession(byId('previous-session'), app.sessionId, app.token);
   announce(rejoin ? 'Reconnected.' : `You joined ${msg.session.title}.`);
   if (!rejoin) focusFirstControl();
 }
