@@ -103,17 +103,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         probe = asyncio.create_task(metrics.probe_loop_lag(), name="loop lag probe")
         grace = settings.reconnect_grace_seconds
         invites = Invites(settings, store, signer)
-        app.include_router(build_router(store, invites, auth))
+        program = Program(store, auth, invites, settings, registry, WEB_CLIENT)
+        state["program"] = program
+        app.include_router(build_router(store, invites, auth, program.signed_in_creator))
         app.include_router(build_short_link_router(store, auth))
         app.include_router(build_admin_router(store, auth, registry, monitor, grace,
                                               invites, cluster))
         app.include_router(build_board_router(store, auth))
         app.include_router(build_attendance_router(store, auth, grace))
         app.include_router(build_progress_router(store, auth, grace))
-        program = Program(store, auth, invites, settings, registry, WEB_CLIENT)
         for router in program.routers():
             app.include_router(router)
-        state["program"] = program
         await program.start()
         try:
             yield

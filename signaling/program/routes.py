@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from session_room.program.people import ProgramRole
 from signaling.backends.base import SessionStore
 from signaling.program.calendar_api import build_calendar_router
 from signaling.program.carry_over import CarryOver
@@ -22,7 +23,7 @@ from signaling.program.signin import SignIns
 from signaling.program.threads_api import build_threads_router
 from signaling.program.webhooks import Webhooks
 from signaling.program.webhooks_api import build_webhooks_router
-from signaling.rest.auth import RestAuth
+from signaling.rest.auth import Creator, CreatorKind, RestAuth
 from signaling.rest.sessions import Invites
 from signaling.settings import Settings
 from signaling.worker.registry import SessionRegistry
@@ -42,6 +43,18 @@ class Program:
         self.ctx.notifier = self.webhooks
         self.carry_over = CarryOver(self.ctx)
         registry.hooks.extend([self.webhooks, self.carry_over])
+
+    async def signed_in_creator(self, request: Request) -> Creator | None:
+        """The signed-in mentor or admin person of this browser, as a session creator
+        (a mentor's personal sign-in stands for the mentor credential); else ``None``."""
+        actor = await self.ctx.gate.optional_actor(request)
+        if actor is None or actor.person is None:
+            return None
+        if actor.person.role is ProgramRole.MENTOR:
+            return Creator(CreatorKind.MENTOR, actor.person.name, person_id=actor.person_id)
+        if actor.person.role is ProgramRole.ADMIN:
+            return Creator(CreatorKind.ADMIN, actor.person.name, person_id=actor.person_id)
+        return None
 
     def routers(self) -> list[APIRouter]:
         """Every program router."""

@@ -66,11 +66,14 @@ class Creator:
         kind: Admin credential, mentor credential, or open creation.
         name: The administrator's name, the mentor credential's name, or ``""``.
         credential_id: The mentor credential's id (mentors only).
+        person_id: The signed-in program person (a mentor's or admin's personal
+            sign-in), whose identity the session's mentor invite then carries.
     """
 
     kind: CreatorKind
     name: str = ""
     credential_id: str | None = None
+    person_id: str | None = None
 
 
 class RestAuth:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -141,8 +142,15 @@ class Invites:
         )
 
 
-def build_router(store: SessionStore, invites: Invites, auth: RestAuth) -> APIRouter:
-    """Returns the ``/api`` routes bound to a store and the invite issuer."""
+SignedIn = Callable[[Request], Awaitable[Creator | None]]
+"""Who is signed in on this browser (the program's cookie sign-in), as a session creator:
+a mentor or an admin person; ``None`` otherwise."""
+
+
+def build_router(store: SessionStore, invites: Invites, auth: RestAuth,
+                 signed_in: SignedIn | None = None) -> APIRouter:
+    """Returns the ``/api`` routes bound to a store and the invite issuer (``signed_in``:
+    a signed-in mentor may create sessions without a credential header)."""
     router = APIRouter(prefix="/api", tags=["sessions"])
 
     async def load(session_id: str) -> SessionSpec:
@@ -154,7 +162,11 @@ def build_router(store: SessionStore, invites: Invites, auth: RestAuth) -> APIRo
     def mentor_of(session_id: str, authorization: Authorization = "") -> None:
         auth.mentor_or_admin(authorization, session_id, "only a mentor can invite people")
 
-    async def session_creator(authorization: Authorization = "") -> Creator:
+    async def session_creator(request: Request, authorization: Authorization = "") -> Creator:
+        if not authorization and signed_in is not None:
+            found = await signed_in(request)
+            if found is not None:
+                return found
         return await auth.session_creator(authorization)
 
     @router.post(
@@ -195,7 +207,9 @@ def build_router(store: SessionStore, invites: Invites, auth: RestAuth) -> APIRo
         name = body.mentor_name.strip()
         if not name and creator.kind is CreatorKind.MENTOR:
             name = creator.name[:MAX_NAME_CHARS]
-        mentor = await invites.issue(request, spec.session_id, Role.MENTOR, name)
+        mentor = await invites.issue(request, spec.session_id, Role.MENTOR, name,
+                                     identity=Identity(creator.person_id)
+                                     if creator.person_id else None)
         return SessionCreated(session=session_out(spec), mentor_invite=mentor)
 
     @router.get("/sessions/{session_id}")

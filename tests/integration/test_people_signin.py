@@ -83,3 +83,18 @@ def test_a_bearer_token_that_is_not_an_admin_credential_is_refused(
     r = program.client.get("/api/people", headers={"Authorization": "Bearer nope-nope-nope"})
     assert r.status_code == 403
     assert program.client.get("/api/people").status_code == 401
+
+
+def test_a_signed_in_mentor_creates_a_session_as_themselves_and_a_mentee_cannot(
+        program: ProgramClient) -> None:
+    maya, maya_link = program.add_person("Maya", "mentor")
+    _, ana_link = program.add_person("Ana", "mentee")
+    program.sign_in(maya_link)
+    body = {"kind": "one_on_one", "title": "Check-in"}
+    assert program.client.post("/api/sessions", json=body).status_code == 403  # no CSRF
+    r = program.client.post("/api/sessions", json=body, headers=program.me)
+    assert r.status_code == 201, r.text
+    invite = r.json()["mentor_invite"]
+    assert invite["identity"] == maya and invite["display_name"] == "Maya"
+    program.sign_in(ana_link)
+    assert program.client.post("/api/sessions", json=body, headers=program.me).status_code == 401
