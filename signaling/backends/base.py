@@ -61,7 +61,8 @@ class SessionStore(RecordStore, Protocol):
     server secrets. Every write is durable when the call returns."""
 
     async def save_session(self, spec: SessionSpec) -> None:
-        """Stores a new session (durably, before returning)."""
+        """Stores a session (durably, before returning): a new one, or the same id again
+        to change it (a rescheduled session); a recorded end time is kept."""
 
     async def load_session(self, session_id: SessionId) -> SessionSpec | None:
         """Returns a stored session, or ``None``."""

@@ -30,7 +30,9 @@ class MemoryStore(MemoryRecords):
         self._revoked_invites: set[str] = set()
 
     async def save_session(self, spec: SessionSpec) -> None:
-        self._sessions[spec.session_id] = spec
+        old = self._sessions.get(spec.session_id)
+        ended = spec.ended_at if old is None else old.ended_at
+        self._sessions[spec.session_id] = dataclasses.replace(spec, ended_at=ended)
 
     async def load_session(self, session_id: SessionId) -> SessionSpec | None:
         return self._sessions.get(session_id)

@@ -73,7 +73,11 @@ class RedisStore(RedisRecords):
             fields["scheduled_start"] = repr(spec.scheduled_start)
         if spec.planned_minutes is not None:
             fields["planned_minutes"] = spec.planned_minutes
+        gone = [f for f, v in (("scheduled_start", spec.scheduled_start),
+                               ("planned_minutes", spec.planned_minutes)) if v is None]
         async with self._redis.pipeline(transaction=True) as tx:
+            if gone:
+                tx.hdel(_k("session", spec.session_id), *gone)
             tx.hset(_k("session", spec.session_id), mapping=fields)
             tx.sadd(_k("sessions"), spec.session_id)
             await tx.execute()

@@ -120,7 +120,7 @@ class SqliteStore(SqliteRecords):
     async def save_session(self, spec: SessionSpec) -> None:
         await asyncio.to_thread(
             self._run,
-            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 spec.session_id,
                 spec.kind.value,

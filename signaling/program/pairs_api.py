@@ -287,6 +287,10 @@ def build_pairs_router(ctx: ProgramContext) -> APIRouter:
         if changed != found:
             changed = dataclasses.replace(changed, sequence=found.sequence + 1)
             await directory.save_occurrence(changed)
+            spec = await ctx.store.load_session(SessionId(session_id))
+            if spec is not None:  # the room and progress read the session's own times
+                await ctx.store.save_session(dataclasses.replace(
+                    spec, scheduled_start=changed.start, planned_minutes=changed.minutes))
         return occurrence_out(pair, changed)
 
     @router.get("/join/{session_id}", include_in_schema=False, response_model=None)

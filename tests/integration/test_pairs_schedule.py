@@ -151,6 +151,9 @@ def test_rescheduling_and_cancelling_bump_the_sequence_and_only_the_mentor_may(
     assert moved.json()["sequence"] == 1 and moved.json()["minutes"] == 45
     assert datetime.fromisoformat(moved.json()["start"]) == datetime(
         2026, 12, 9, 16, 30, tzinfo=UTC)
+    session = program.client.get(f"/api/sessions/{sid}").json()  # the room reads these
+    assert datetime.fromisoformat(session["scheduled_start"]) == datetime(
+        2026, 12, 9, 16, 30, tzinfo=UTC) and session["planned_minutes"] == 45
     cancelled = program.client.patch(url, json={"status": "cancelled"}, headers=program.me)
     assert cancelled.json()["status"] == "cancelled" and cancelled.json()["sequence"] == 2
     again = program.client.get(f"/api/pairs/{pair['pair_id']}").json()["sessions"]

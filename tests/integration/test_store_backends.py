@@ -30,6 +30,16 @@ async def test_a_session_is_stored_whole_and_listed(store: SessionStore) -> None
     assert await store.list_sessions() == [SPEC]
 
 
+async def test_a_session_saved_again_is_rescheduled_and_keeps_its_end(
+        store: SessionStore) -> None:
+    await store.save_session(SPEC)
+    await store.mark_ended(SID, 1_800_001_000.0)
+    moved = dataclasses.replace(SPEC, scheduled_start=1_800_090_000.0, planned_minutes=None)
+    await store.save_session(moved)
+    assert await store.load_session(SID) == dataclasses.replace(moved, ended_at=1_800_001_000.0)
+    assert len(await store.list_sessions()) == 1
+
+
 async def test_an_ended_session_keeps_its_first_end_time(store: SessionStore) -> None:
     await store.save_session(SPEC)
     await store.mark_ended(SID, 1_800_000_100.0)
