@@ -18,6 +18,7 @@ MAX_TITLE_CHARS = 200
 MAX_DETAILS_CHARS = 2000
 MAX_OUTCOME_CHARS = 2000
 MAX_PLANNED_MINUTES = 240
+MAX_GOAL_ID_CHARS = 64
 
 
 class ItemStatus(StrEnum):
@@ -42,6 +43,10 @@ class AgendaItem:
         finished_at: When it was done, or ``None``.
         outcome: What came out of it (written when marking it done).
         version: Bumped on every change; an edit must name the version it saw.
+        next_step: Marked as a next step: something to do before the next session.
+        goal_id: The goal of the pair this item works on, or ``None``.
+        carried_from: The session this item was carried over from (a suggestion from
+            the pair's previous session), or ``None``.
     """
 
     item_id: str
@@ -53,6 +58,9 @@ class AgendaItem:
     finished_at: float | None = None
     outcome: str = ""
     version: int = 1
+    next_step: bool = False
+    goal_id: str | None = None
+    carried_from: str | None = None
 
 
 def _text(value: str, limit: int, what: str, *, required: bool = False) -> str:
@@ -72,6 +80,15 @@ def _minutes(value: int | None) -> int | None:
             ErrorCode.INVALID_VALUE, f"planned minutes must be 1 to {MAX_PLANNED_MINUTES}"
         )
     return value
+
+
+def _goal(value: str) -> str:
+    goal_id = value.strip()
+    if not goal_id or len(goal_id) > MAX_GOAL_ID_CHARS:
+        raise DomainError(
+            ErrorCode.INVALID_VALUE, f"a goal id is 1 to {MAX_GOAL_ID_CHARS} characters"
+        )
+    return goal_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +128,20 @@ class Agenda:
         items = tuple(item if i.item_id == item.item_id else i for i in self.items)
         return dataclasses.replace(self, items=items)
 
-    def add(self, title: str, details: str = "", planned_minutes: int | None = None) -> Agenda:
-        """Appends a pending item."""
+    def add(
+        self,
+        title: str,
+        details: str = "",
+        planned_minutes: int | None = None,
+        *,
+        goal_id: str | None = None,
+        carried_from: str | None = None,
+    ) -> Agenda:
+        """Appends a pending item (``carried_from``: suggested by that earlier session).
+
+        Raises:
+            DomainError: ``limit_reached`` when the agenda is full; validation errors.
+        """
         if len(self.items) >= MAX_ITEMS:
             raise DomainError(ErrorCode.LIMIT_REACHED, f"an agenda has at most {MAX_ITEMS} items")
         item = AgendaItem(
@@ -120,6 +149,8 @@ class Agenda:
             title=_text(title, MAX_TITLE_CHARS, "title", required=True),
             details=_text(details, MAX_DETAILS_CHARS, "details"),
             planned_minutes=_minutes(planned_minutes),
+            goal_id=None if goal_id is None else _goal(goal_id),
+            carried_from=carried_from,
         )
         return dataclasses.replace(
             self, items=(*self.items, item), next_number=self.next_number + 1
@@ -135,8 +166,12 @@ class Agenda:
         planned_minutes: int | None = None,
         clear_minutes: bool = False,
         outcome: str | None = None,
+        next_step: bool | None = None,
+        goal_id: str | None = None,
+        clear_goal: bool = False,
     ) -> Agenda:
-        """Changes the given fields of an item (``None``: unchanged).
+        """Changes the given fields of an item (``None``: unchanged; ``clear_goal``
+        unlinks the item from its goal).
 
         Raises:
             DomainError: ``stale_version`` if the item changed since the caller saw
@@ -163,6 +198,10 @@ class Agenda:
             outcome=item.outcome
             if outcome is None
             else _text(outcome, MAX_OUTCOME_CHARS, "outcome"),
+            next_step=item.next_step if next_step is None else next_step,
+            goal_id=None
+            if clear_goal
+            else (item.goal_id if goal_id is None else _goal(goal_id)),
             version=item.version + 1,
         )
         return self._replace(changed)

@@ -142,6 +142,9 @@ class SessionBoard:
                 planned_minutes=command.planned_minutes,
                 clear_minutes=command.clear_minutes,
                 outcome=command.outcome,
+                next_step=command.next_step,
+                goal_id=command.goal_id,
+                clear_goal=command.clear_goal,
             )
         if isinstance(command, MoveAgendaItem):
             return agenda.move(command.item_id, command.to_index)

@@ -192,6 +192,9 @@ class EditAgendaItem:
     planned_minutes: int | None = None
     clear_minutes: bool = False
     outcome: str | None = None
+    next_step: bool | None = None
+    goal_id: str | None = None
+    clear_goal: bool = False
 
 
 @dataclass(frozen=True, slots=True)

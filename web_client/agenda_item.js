@@ -2,7 +2,10 @@
 /**
  * One agenda item in `#agenda-list`: title, plan, details, outcome, how far the
  * current item is over or under its plan, the buttons its viewer may use (the others
- * are not rendered) and, while editing, an inline form.
+ * are not rendered) and, while editing, an inline form. Tags say when the item is a
+ * next step (to do before the next session), which goal it works on, and that it was
+ * carried from the last session; those who may edit mark next steps and link goals from
+ * the item's menu ("Mark as next step", "Link to goal…" with the goals of `roomGoals`).
  *
  * An edit sends only the fields the user changed since opening the form, with the
  * version the form was opened on; if someone else changes the item meanwhile, the
@@ -12,6 +15,7 @@
 import { attachMenu } from './popover_menu.js';
 import { el } from './dom.js';
 import { ItemStatus } from './protocol.js';
+import { roomGoals } from './room_goals.js';
 
 /** @typedef {import('./wire.js').AgendaItemInfo} AgendaItemInfo */
 
@@ -25,6 +29,15 @@ export const MAX_PLANNED_MINUTES = 240;
  * @property {(itemId: string, step: number) => void} move
  * @property {(itemId: string) => void} remove
  * @property {(view: ItemView) => void} save The editor was submitted.
+ * @property {(itemId: string, fields: LinkFields) => void} mark Next step or goal changed.
+ */
+
+/**
+ * A change of the item's next-step mark or goal link.
+ * @typedef {Object} LinkFields
+ * @property {boolean} [next_step]
+ * @property {string} [goal_id]
+ * @property {boolean} [clear_goal]
  */
 
 /**
@@ -126,6 +139,17 @@ function labelled(field, label) {
   return el('label', { className: 'field compact', children: [el('span', { className: 'field-label', text: label }), field] });
 }
 
+/**
+ * The title of the goal an item points at ('' when it points at none).
+ * @param {AgendaItemInfo} item
+ * @returns {string}
+ */
+export function goalText(item) {
+  if (!item.goal_id) return '';
+  const goal = roomGoals.byId.get(item.goal_id);
+  return goal ? `Goal: ${goal.title}` : 'Goal: (not shown here)';
+}
+
 export class ItemView {
   /**
    * @param {AgendaItemInfo} item
@@ -141,6 +165,10 @@ export class ItemView {
     /** @type {HTMLSpanElement|null} Only on the current item. */
     this.delta = null;
     this.heading = el('div', { className: 'agenda-heading', children: [this.badge, this.title, this.plan] });
+    this.nextTag = el('span', { className: 'agenda-tag agenda-next-step', text: 'Next step' });
+    this.goalTag = el('span', { className: 'agenda-tag agenda-goal' });
+    this.carriedTag = el('span', { className: 'agenda-tag agenda-carried', text: 'From last session' });
+    this.tags = el('div', { className: 'agenda-tags', children: [this.nextTag, this.goalTag, this.carriedTag] });
     this.details = el('p', { className: 'agenda-details' });
     this.outcome = el('p', { className: 'agenda-outcome' });
     this.startButton = button('Start', 'agenda-start', '', () => actions.start(id()));
@@ -148,6 +176,21 @@ export class ItemView {
     this.upButton = button('↑', 'agenda-up', '', () => actions.move(id(), -1));
     this.downButton = button('↓', 'agenda-down', '', () => actions.move(id(), 1));
     this.removeButton = button('Remove', 'agenda-remove', '', () => actions.remove(id()));
+    this.nextStepButton = button('Mark as next step', 'agenda-next-step-toggle', '', () => {
+      actions.mark(id(), { next_step: !this.item.next_step });
+    });
+    this.goalSelect = el('select', { className: 'agenda-goal-select' });
+    this.goalSelect.addEventListener('change', () => {
+      const goalId = this.goalSelect.value;
+      if (goalId === (this.item.goal_id ?? '')) return;
+      actions.mark(id(), goalId ? { goal_id: goalId } : { clear_goal: true });
+    });
+    this.goalField = el('label', {
+      className: 'menu-item agenda-goal-field',
+      children: [el('span', { text: 'Link to goal…' }), this.goalSelect],
+    });
+    /** The goals the select was last filled with (to refill only on change). */
+    this.goalOptions = '';
     this.doneButton = button('Done', 'agenda-done', '', () => actions.finish(id(), this.outcomeInput.value.trim()));
     this.outcomeInput = el('input', {
       className: 'agenda-outcome-input',
@@ -162,14 +205,14 @@ export class ItemView {
     this.menuButton = el('button', { className: 'agenda-button agenda-menu-button', text: '⋯', attrs: { type: 'button' } });
     this.menu = el('div', { className: 'more-menu agenda-menu', attrs: { popover: '' } });
     attachMenu(this.menuButton, this.menu);
-    for (const node of [this.editButton, this.upButton, this.downButton, this.removeButton]) {
+    for (const node of [this.editButton, this.upButton, this.downButton, this.removeButton, this.nextStepButton]) {
       node.classList.add('menu-item');
     }
     this.upButton.textContent = 'Move up';
     this.downButton.textContent = 'Move down';
     /** @type {Node[]} What the toolbar shows (replaced only when it changes, to keep focus). */
     this.shown = [];
-    this.li = el('li', { className: 'agenda-item', children: [this.heading, this.details, this.outcome, this.toolbar] });
+    this.li = el('li', { className: 'agenda-item', children: [this.heading, this.tags, this.details, this.outcome, this.toolbar] });
     /** @type {HTMLFormElement|null} */
     this.editor = null;
     /** @type {Draft} The values the editor was opened with. */
@@ -211,6 +254,12 @@ export class ItemView {
     this.details.hidden = !item.details;
     this.outcome.textContent = item.outcome ? `Outcome: ${item.outcome}` : '';
     this.outcome.hidden = !item.outcome;
+    this.li.toggleAttribute('data-next-step', Boolean(item.next_step));
+    this.nextTag.hidden = !item.next_step;
+    this.goalTag.textContent = goalText(item);
+    this.goalTag.hidden = !item.goal_id;
+    this.carriedTag.hidden = !item.carried_from;
+    this.tags.hidden = this.nextTag.hidden && this.goalTag.hidden && this.carriedTag.hidden;
     const current = item.status === ItemStatus.CURRENT;
     if (current && !this.delta) {
       this.delta = el('span', { className: 'agenda-delta' });
@@ -228,20 +277,31 @@ export class ItemView {
     this.removeButton.setAttribute('aria-label', `Remove ${name}`);
     this.doneButton.setAttribute('aria-label', `Mark ${name} done`);
     this.outcomeInput.setAttribute('aria-label', `Outcome of ${name} (optional)`);
+    this.nextStepButton.textContent = item.next_step ? 'Not a next step' : 'Mark as next step';
+    this.nextStepButton.setAttribute('aria-label', item.next_step ? `${name} is not a next step` : `Mark ${name} as a next step`);
+    this.goalSelect.setAttribute('aria-label', `Goal of ${name}`);
+    const goalShown = this.fillGoals(item);
     this.upButton.disabled = context.index === 0;
     this.downButton.disabled = context.index === context.count - 1;
     /** @type {Node[]} */
     const shown = [];
     this.menuButton.setAttribute('aria-label', `More actions for ${name}`);
     if (context.canManage && item.status === ItemStatus.PENDING) shown.push(this.startButton);
+    /** @type {HTMLElement[]} Next step and goal: for whoever may edit the item. */
+    const links = context.canEdit ? [this.nextStepButton, ...(goalShown ? [this.goalField] : [])] : [];
+    /** @type {HTMLElement[]} */
+    let inMenu = [];
     if (context.canManage) {
-      const inMenu = [...(context.canEdit ? [this.editButton] : []), this.upButton, this.downButton, this.removeButton];
+      inMenu = [...(context.canEdit ? [this.editButton] : []), ...links, this.upButton, this.downButton, this.removeButton];
+    } else if (context.canEdit) {
+      shown.push(this.editButton);
+      inMenu = links;
+    }
+    if (inMenu.length) {
       if (inMenu.some((node, i) => this.menu.children[i] !== node) || this.menu.children.length !== inMenu.length) {
         this.menu.replaceChildren(...inMenu);
       }
       shown.push(this.menuButton, this.menu);
-    } else if (context.canEdit) {
-      shown.push(this.editButton);
     }
     if (shown.length !== this.shown.length || shown.some((node, i) => node !== this.shown[i])) {
       this.toolbar.replaceChildren(...shown);
@@ -252,6 +312,28 @@ export class ItemView {
     if (!finishing && this.finishBar.isConnected) this.finishBar.remove();
     if (!context.canEdit && this.editing) this.closeEditor();
     if (this.editing) this.noteChange();
+  }
+
+  /**
+   * Fills the goal select with the room's goals (only when they changed) and selects
+   * the item's goal.
+   * @param {AgendaItemInfo} item
+   * @returns {boolean} True if there is anything to choose (goals, or a link to clear).
+   */
+  fillGoals(item) {
+    const goals = roomGoals.list();
+    const current = item.goal_id ?? '';
+    const known = !current || goals.some((g) => g.goal_id === current);
+    const signature = JSON.stringify([goals.map((g) => [g.goal_id, g.title]), known ? '' : current]);
+    if (signature !== this.goalOptions) {
+      this.goalOptions = signature;
+      const options = [el('option', { text: 'No goal', attrs: { value: '' } })];
+      for (const goal of goals) options.push(el('option', { text: goal.title, attrs: { value: goal.goal_id } }));
+      if (!known) options.push(el('option', { text: '(a goal not shown here)', attrs: { value: current } }));
+      this.goalSelect.replaceChildren(...options);
+    }
+    if (this.goalSelect.value !== current) this.goalSelect.value = current;
+    return goals.length > 0 || Boolean(current);
   }
 
   /** @param {number} now Server epoch seconds. */

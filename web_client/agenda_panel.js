@@ -5,10 +5,13 @@
  * next" and the mentor's "mentee may edit" switch. Controls are shown only to those
  * who may use them: the mentor does everything; in a one-on-one the mentee adds and
  * edits while the mentor allows it; observers only read. The server enforces the same.
+ * Those who may edit also mark items as next steps and link them to the room's goals
+ * (the list is redrawn when `roomGoals` changes).
  */
 import { byId } from './dom.js';
 import { ErrorCode, ItemStatus, Role, SessionKind } from './protocol.js';
 import { ItemView, parseMinutes } from './agenda_item.js';
+import { roomGoals } from './room_goals.js';
 
 /** @typedef {import('./wire.js').AgendaInfo} AgendaInfo */
 /** @typedef {import('./wire.js').AgendaItemInfo} AgendaItemInfo */
@@ -77,7 +80,9 @@ export class AgendaPanel {
       move: (itemId, step) => this.move(itemId, step),
       remove: (itemId) => this.link.send({ type: 'agenda_remove', item_id: itemId }),
       save: (view) => this.save(view),
+      mark: (itemId, fields) => this.mark(itemId, fields),
     };
+    roomGoals.addEventListener('change', () => this.render(this.agenda));
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.add();
@@ -210,6 +215,17 @@ export class AgendaPanel {
     const to = index + step;
     if (index < 0 || to < 0 || to >= this.agenda.items.length) return;
     this.link.send({ type: 'agenda_move', item_id: itemId, to_index: to });
+  }
+
+  /**
+   * Marks an item as a next step (or not), or links it to a goal (or none).
+   * @param {string} itemId
+   * @param {import('./agenda_item.js').LinkFields} fields
+   */
+  mark(itemId, fields) {
+    const view = this.views.get(itemId);
+    if (!view) return;
+    this.link.send({ type: 'agenda_edit', item_id: itemId, expected_version: view.item.version, ...fields });
   }
 
   /**

@@ -39,6 +39,11 @@ class AgendaItemInfo(_Message):
     finished_at: float | None = None
     outcome: str = ""
     version: int
+    next_step: bool = False
+    goal_id: str | None = None
+    carried_from: str | None = Field(
+        None, description="the session this item was carried over from (a suggestion)"
+    )
 
 
 class AgendaInfo(_Message):
@@ -97,7 +102,9 @@ class AgendaAdd(_Message):
 
 class AgendaEdit(_Message):
     """Change an item's fields (absent: unchanged); ``expected_version`` is the
-    version the editor saw (a newer one is refused with ``stale_version``)."""
+    version the editor saw (a newer one is refused with ``stale_version``).
+    ``next_step`` marks or unmarks the item as a next step; ``goal_id`` links it to a
+    goal of the pair, ``clear_goal`` unlinks it."""
 
     type: Literal["agenda_edit"] = "agenda_edit"
     id: RequestId | None = None
@@ -108,6 +115,9 @@ class AgendaEdit(_Message):
     planned_minutes: int | None = None
     clear_minutes: bool = False
     outcome: str | None = Field(None, max_length=MAX_BOARD_TEXT)
+    next_step: bool | None = None
+    goal_id: str | None = Field(None, max_length=MAX_BOARD_TEXT)
+    clear_goal: bool = False
 
 
 class AgendaMove(_Message):

@@ -52,6 +52,9 @@ def command_for(message: protocol.AnyClientMessage, pid: ParticipantId) -> cmd.B
             message.planned_minutes,
             message.clear_minutes,
             message.outcome,
+            message.next_step,
+            message.goal_id,
+            message.clear_goal,
         )
     if isinstance(message, protocol.AgendaMove):
         return cmd.MoveAgendaItem(pid, message.item_id, message.to_index)
