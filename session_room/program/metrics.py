@@ -132,9 +132,11 @@ def is_due(goal: Goal, now: float) -> bool:
 
 
 def ended(occurrence: Occurrence, now: float) -> bool:
-    """Whether a scheduled occurrence is over (cancelled ones never are)."""
-    return (occurrence.status is OccurrenceStatus.SCHEDULED
-            and occurrence.start + occurrence.minutes * 60 <= now)
+    """Whether a scheduled occurrence is over: its planned end passed, or it was ended
+    for everyone (cancelled ones never are)."""
+    closed = occurrence.closed_at is not None and occurrence.closed_at <= now
+    return occurrence.status is OccurrenceStatus.SCHEDULED and (
+        closed or occurrence.start + occurrence.minutes * 60 <= now)
 
 
 def was_held(pair: Pair, occurrence: Occurrence, present: Presence) -> bool:

@@ -106,6 +106,8 @@ class Occurrence:
         status: Scheduled or cancelled.
         sequence: iCalendar SEQUENCE: 0, then +1 on every reschedule or cancellation.
         uid: iCalendar UID (stable across changes).
+        closed_at: When a mentor or an admin ended the session (it is then over even
+            before its planned end), or ``None``.
     """
 
     session_id: str
@@ -116,3 +118,4 @@ class Occurrence:
     status: OccurrenceStatus = OccurrenceStatus.SCHEDULED
     sequence: int = 0
     uid: str = ""
+    closed_at: float | None = None

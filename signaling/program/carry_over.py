@@ -16,6 +16,7 @@ over, and it is carried when it stops for good (on whichever node then owns it).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 
@@ -58,7 +59,7 @@ class CarryOver:
         if started_at is None or self._closing:
             return
         task = asyncio.get_running_loop().create_task(
-            self._guarded(spec.session_id), name=f"carry-over {spec.session_id}"
+            self._guarded(spec.session_id, ended_at), name=f"carry-over {spec.session_id}"
         )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -73,19 +74,23 @@ class CarryOver:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _guarded(self, session_id: SessionId) -> None:
+    async def _guarded(self, session_id: SessionId, ended_at: float | None = None) -> None:
         try:
             async with self._lock:
-                await self.carry(session_id)
+                await self.carry(session_id, ended_at)
         except Exception:  # a failure is logged, never raised into the loop
             logger.exception("carrying session %s over failed", session_id)
 
-    async def carry(self, session_id: SessionId) -> None:
+    async def carry(self, session_id: SessionId, ended_at: float | None = None) -> None:
         """Carries one stopped session over (nothing happens for a session outside any
-        pair). Safe to call again: nothing is carried twice."""
+        pair). Safe to call again: nothing is carried twice. ``ended_at``: the session
+        was ended for everyone, so its occurrence is over (closed) from then on."""
         occurrence = await self._ctx.directory.occurrence(session_id)
         if occurrence is None:
             return
+        if ended_at is not None and occurrence.closed_at is None:
+            occurrence = dataclasses.replace(occurrence, closed_at=ended_at)
+            await self._ctx.directory.save_occurrence(occurrence)
         await self._copy_chat(occurrence)
         await self._carry_agenda(occurrence)
 

@@ -68,14 +68,15 @@ def make_pair(program: ProgramClient) -> tuple[str, str, str]:
     return mentor, mentee, "PR_test"
 
 
-def stop(program: ProgramClient, session_id: SessionId, times: int = 1) -> None:
+def stop(program: ProgramClient, session_id: SessionId, times: int = 1,
+         ended_at: float | None = None) -> None:
     """Tells the carry-over hook that a session stopped, and waits for its work."""
     hook = program_of(program).carry_over
 
     async def stopped() -> None:
         spec = await hook._ctx.store.load_session(session_id)
         for _ in range(times):
-            hook.session_stopped(spec, spec.created_at, None)
+            hook.session_stopped(spec, spec.created_at, ended_at)
         await hook.drained()
 
     program.client.portal.call(stopped)
@@ -100,6 +101,17 @@ def test_next_steps_and_unfinished_items_land_once_on_the_next_session(
         ("Mock interview", "GO_job", FIRST), ("Portfolio review", None, FIRST)]
     assert all(i.status == "pending" and not i.next_step for i in items)
     assert agenda_of(program, CANCELLED).items == ()
+
+
+def test_a_session_ended_for_everyone_closes_its_occurrence_at_that_time(
+        program: ProgramClient) -> None:
+    make_pair(program)
+    directory = program_of(program).ctx.directory
+    stop(program, NEXT)
+    assert program.client.portal.call(directory.occurrence, NEXT).closed_at is None
+    stop(program, NEXT, ended_at=1_900_000_000.0)
+    stop(program, NEXT, ended_at=1_900_000_999.0)  # the first end is kept
+    assert program.client.portal.call(directory.occurrence, NEXT).closed_at == 1_900_000_000.0
 
 
 def test_the_session_chat_continues_in_the_pairs_thread_once(program: ProgramClient) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from session_room.program.goals import Goal, GoalStatus
 from session_room.program.metrics import (
     MonthMinutes,
     ProgramFacts,
+    ended,
     goals_by_status,
     minutes_per_month,
     months_between,
@@ -149,3 +151,15 @@ def test_unread_counts_only_others_messages_after_the_last_visit() -> None:
     assert unread(messages, "ID_e", 0.0) == 2
     assert unread(messages, "ID_e", 15.0) == 1
     assert unread(messages, "ID_m", 0.0) == 1
+
+
+def test_a_session_ended_for_everyone_is_over_before_its_planned_end() -> None:
+    start = at("2026-12-01")
+    held = dataclasses.replace(occ("SE_1", "PR_1", "2026-12-01"), closed_at=start + 1200)
+    open_one = occ("SE_2", "PR_1", "2026-12-01")
+    present = {"SE_1": {"ID_e": 1200.0}}
+    during = start + 1800  # 30 min into a 60 min slot
+    assert ended(held, during) and not ended(open_one, during)
+    assert not ended(held, start + 600)  # not before it was ended
+    numbers = person_progress("ID_e", [held, open_one], present, during)
+    assert (numbers.sessions_scheduled, numbers.sessions_attended, numbers.minutes) == (1, 1, 20.0)
