@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The shared board beside the video: Agenda and Timer on top, Notes / Chat / People
- * as tabs below. This controller connects the panels to the signaling socket: it
+ * The shared board beside the video: Timer, Agenda and (in a pair's sessions) Goals on
+ * top, Notes / Chat / People as tabs below. This controller connects the panels to the signaling socket: it
  * routes the board's server messages, sends the panels' requests (remembering which
  * panel asked, so that an `error` answering one is explained where it belongs, or in
  * `#board-error`), re-renders the clock-driven parts a few times a second, and gives
@@ -10,6 +10,7 @@
  */
 import { AgendaPanel } from './agenda_panel.js';
 import { ChatPanel } from './chat_panel.js';
+import { GoalsPanel } from './goals_panel.js';
 import { byId } from './dom.js';
 import { NotesPanel } from './notes_panel.js';
 import { ErrorCode } from './protocol.js';
@@ -53,6 +54,7 @@ import { TimerPanel } from './timer_panel.js';
  * @property {{status: string, remaining_ms: number, text: string, state: string}} timer
  * @property {Array<{message_id: string, text: string, display_name: string}>} chat
  * @property {string} notes
+ * @property {Array<{goal_id: string, title: string, status: string, progress: number}>} goals
  * @property {number} clock_offset_ms
  * @property {number} reconnects
  */
@@ -120,6 +122,7 @@ export class Board {
     this.timer = new TimerPanel(link);
     this.chat = new ChatPanel(link);
     this.notes = new NotesPanel(link, session);
+    this.goals = new GoalsPanel(link);
     this.tabs = new Tabs(
       {
         notes: { tab: 'tab-notes', panel: 'panel-notes' },
@@ -147,6 +150,7 @@ export class Board {
       .on('timer_changed', (msg) => this.timer.render(msg.timer))
       .on('chat_message', (msg) => this.chat.receive(msg.message))
       .on('notes_updated', (msg) => this.notes.receive(msg.update));
+    this.goals.attach(client);
   }
 
   /**
@@ -162,6 +166,7 @@ export class Board {
     const board = msg.board;
     this.agenda.setAccess(access);
     this.timer.setAccess(access);
+    this.goals.joined(msg.you, msg.session.kind);
     this.agenda.render(board.agenda);
     this.timer.setAgenda(board.agenda);
     this.timer.render(board.timer);
@@ -237,6 +242,7 @@ export class Board {
       timer: this.timer.snapshot(),
       chat: this.chat.snapshot(),
       notes: this.notes.snapshot(),
+      goals: this.goals.snapshot(),
       clock_offset_ms: this.clock.offsetMs,
       reconnects: this.rejoins,
     };

@@ -132,13 +132,13 @@ export const TimerAction = Object.freeze({
   "ADD_MINUTE": "add_minute"
 });
 
-export const CLIENT_MESSAGE_TYPES = Object.freeze(["admin_hello", "agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "ask_to_mute", "chat_send", "choose_media_mode", "end_session", "join", "leave", "lower_hand", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "raise_hand", "remove_participant", "set_media_state", "stop_screen_share", "subscribe_answer", "timer_control", "timer_follow"]);
+export const CLIENT_MESSAGE_TYPES = Object.freeze(["admin_hello", "agenda_add", "agenda_edit", "agenda_finish", "agenda_move", "agenda_policy", "agenda_remove", "agenda_start", "ask_to_mute", "chat_send", "choose_media_mode", "end_session", "goal_update", "join", "leave", "lower_hand", "media_restart", "notes_update", "ping", "publish_offer", "quality_report", "raise_hand", "remove_participant", "set_media_state", "stop_screen_share", "subscribe_answer", "timer_control", "timer_follow"]);
 
-export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "dashboard_snapshot", "dashboard_update", "error", "joined", "mute_requested", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "redirect", "speakers", "subscribe_offer", "timer_changed"]);
+export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "chat_message", "dashboard_snapshot", "dashboard_update", "error", "goal_changed", "goals", "joined", "mute_requested", "notes_updated", "participant_joined", "participant_left", "participant_updated", "pong", "publish_answer", "redirect", "speakers", "subscribe_offer", "timer_changed"]);
 
-/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|StopScreenShare|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate|AdminHello|RaiseHand|LowerHand|AskToMute|RemoveParticipant|EndSession} ClientMessage */
+/** @typedef {Join|PublishOffer|SubscribeAnswer|SetMediaState|Ping|Leave|QualityReport|ChooseMediaMode|MediaRestart|StopScreenShare|AgendaAdd|AgendaEdit|AgendaMove|AgendaRemove|AgendaStart|AgendaFinish|AgendaPolicy|TimerControl|TimerFollow|ChatSend|NotesUpdate|AdminHello|RaiseHand|LowerHand|AskToMute|RemoveParticipant|EndSession|GoalUpdate} ClientMessage */
 
-/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|Redirect|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated|DashboardSnapshot|DashboardUpdate|MuteRequested|Speakers} ServerMessage */
+/** @typedef {Joined|ParticipantJoined|ParticipantLeft|ParticipantUpdated|PublishAnswer|SubscribeOffer|Pong|Error|Bye|Redirect|AgendaChanged|TimerChanged|ChatPosted|NotesUpdated|DashboardSnapshot|DashboardUpdate|MuteRequested|Speakers|Goals|GoalChanged} ServerMessage */
 
 /**
  * @typedef {Object} AdminHello
@@ -172,6 +172,9 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {(number|null)} [planned_minutes]
  * @property {boolean} [clear_minutes]
  * @property {(string|null)} [outcome]
+ * @property {(boolean|null)} [next_step]
+ * @property {(string|null)} [goal_id]
+ * @property {boolean} [clear_goal]
  */
 /**
  * @typedef {Object} AgendaFinish
@@ -196,6 +199,9 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {(number|null)} [finished_at]
  * @property {string} [outcome]
  * @property {number} version
+ * @property {boolean} [next_step]
+ * @property {(string|null)} [goal_id]
+ * @property {(string|null)} [carried_from]
  */
 /**
  * @typedef {Object} AgendaMove
@@ -301,6 +307,43 @@ export const SERVER_MESSAGE_TYPES = Object.freeze(["agenda_changed", "bye", "cha
  * @property {(string|null)} [re]
  * @property {string} code
  * @property {string} message
+ */
+/**
+ * @typedef {Object} GoalChanged
+ * @property {"goal_changed"} type
+ * @property {(string|null)} [re]
+ * @property {GoalInfo} goal
+ * @property {string} by
+ */
+/**
+ * @typedef {Object} GoalInfo
+ * @property {string} goal_id
+ * @property {string} pair_id
+ * @property {string} mentee_id
+ * @property {string} mentee_name
+ * @property {string} title
+ * @property {string} measure
+ * @property {string} target_date
+ * @property {string} status
+ * @property {number} progress
+ * @property {number} version
+ * @property {number} updated_at
+ */
+/**
+ * @typedef {Object} GoalUpdate
+ * @property {"goal_update"} type
+ * @property {(string|null)} [id]
+ * @property {string} goal_id
+ * @property {(string|null)} [status]
+ * @property {(number|null)} [progress]
+ * @property {(number|null)} [version]
+ */
+/**
+ * @typedef {Object} Goals
+ * @property {"goals"} type
+ * @property {string} pair_id
+ * @property {string} mentor_id
+ * @property {Array<GoalInfo>} goals
  */
 /**
  * @typedef {Object} IceServerInfo

@@ -69,6 +69,14 @@ from signaling.protocol.call import (
     RemoveParticipant,
     Speakers,
 )
+from signaling.protocol.goals import (
+    GoalChanged,
+    GoalInfo,
+    Goals,
+    GoalsClientMessage,
+    GoalsServerMessage,
+    GoalUpdate,
+)
 from signaling.protocol.media import (
     ChooseMediaMode,
     MediaRestart,
@@ -194,7 +202,7 @@ class Leave(_Message):
 AnyClientMessage = (
     Join | PublishOffer | SubscribeAnswer | SetMediaState | Ping | Leave | QualityReport
     | ChooseMediaMode | MediaRestart | StopScreenShare | BoardClientMessage
-    | AdminClientMessage | CallClientMessage
+    | AdminClientMessage | CallClientMessage | GoalsClientMessage
 )
 ClientMessage = Annotated[AnyClientMessage, Field(discriminator="type")]
 
@@ -304,6 +312,7 @@ AnyServerMessage = (
     | BoardServerMessage
     | AdminServerMessage
     | CallServerMessage
+    | GoalsServerMessage
 )
 ServerMessage = Annotated[AnyServerMessage, Field(discriminator="type")]
 
@@ -324,6 +333,7 @@ __all__ = [
     "AskToMute", "CallClientMessage", "EndSession", "LowerHand", "MuteRequested", "RaiseHand",
     "RemoveParticipant",
     "Speakers",
+    "GoalChanged", "GoalInfo", "Goals", "GoalUpdate",
 ]
 
 

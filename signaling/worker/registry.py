@@ -12,7 +12,7 @@ from session_room.ids import SessionId
 from session_room.room import SessionSpec
 from signaling.backends.base import SessionStore
 from signaling.cluster.turn import IceProvider
-from signaling.program.notify import SessionHooks
+from signaling.program.notify import Notifier, NullNotifier, SessionHooks
 from signaling.worker.service import SessionWorker
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,9 @@ class SessionRegistry:
         self.hooks: list[SessionHooks] = []
         """Told when a session starts (first join) and when its worker stops."""
         self._announced: set[SessionId] = set()
+        self.notifier: Notifier = NullNotifier()
+        """Where workers send program events (``goal.status_changed`` from the room); the
+        program layer sets it at start."""
 
     def _changed(self, session_id: SessionId) -> None:
         worker = self.workers.get(session_id)
@@ -53,8 +56,8 @@ class SessionRegistry:
         worker = self.workers.get(spec.session_id)
         if worker is None or not worker.accepting:
             worker = SessionWorker(spec, self._relay, self._ice, self._idle_seconds,
-                                   self._store, self._hold_seconds,
-                                   self._changed)
+                                   self._store, self._hold_seconds, self._changed,
+                                   self.notifier)
             worker.task = asyncio.create_task(self._run(worker), name=spec.session_id)
             self.workers[spec.session_id] = worker
         return worker

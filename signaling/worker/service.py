@@ -1,9 +1,7 @@
-"""Session workers: the one writer per live session, and the registry that owns them.
-
-A worker's inbox receives client requests, disconnects and media events; the worker
-applies them in order to the :class:`SessionRoom` and the media router, and fans
-the resulting events out to the connections' bounded outboxes.
-"""
+"""Session workers: the one writer per live session. A worker's inbox receives client
+requests, disconnects, media events and goal notices; the worker applies them in order to
+the :class:`SessionRoom` and the media router, and fans the resulting events out to the
+connections' bounded outboxes."""
 
 from __future__ import annotations
 
@@ -51,6 +49,7 @@ from signaling import protocol
 from signaling.backends.base import SessionStore
 from signaling.cluster.turn import IceProvider
 from signaling.edge.connection import Connection
+from signaling.program.notify import Notifier
 from signaling.worker.attendance_log import HEARTBEAT_SECONDS, heartbeat, log_events
 from signaling.worker.board_wire import (
     board_document,
@@ -69,6 +68,7 @@ from signaling.worker.fanout import (
     session_info,
     subscribe_offer,
 )
+from signaling.worker.goals_wire import GoalNotice, GoalsWire
 from signaling.worker.inbox import (
     AdminRequest,
     ClientRequest,
@@ -93,11 +93,10 @@ NOTES_COMPACT_EVERY = 500
 class SessionWorker:
     """Runs one session. Only the worker's task touches the room and the router."""
 
-    def __init__(
-        self, spec: SessionSpec, relay: MediaRelay, ice: IceProvider,
-        idle_seconds: float, store: SessionStore, hold_seconds: float = 30.0,
-        notify: Callable[[SessionId], None] | None = None,
-    ) -> None:
+    def __init__(self, spec: SessionSpec, relay: MediaRelay, ice: IceProvider,
+                 idle_seconds: float, store: SessionStore, hold_seconds: float = 30.0,
+                 notify: Callable[[SessionId], None] | None = None,
+                 notifier: Notifier | None = None) -> None:
         self.spec = spec
         self._notify = notify or (lambda _: None)
         self.started_at: float | None = None
@@ -118,6 +117,8 @@ class SessionWorker:
                                      store, spec.session_id)
         self._tickers: list[asyncio.Task[None]] = []
         self.connections: dict[ParticipantId, Connection] = {}
+        self.goals = GoalsWire(store, spec.session_id, lambda: self.room, self.connections,
+                               notifier)
         self._ice = ice
         self._idle_seconds = idle_seconds
         self.task: asyncio.Task[None] | None = None
@@ -221,6 +222,8 @@ class SessionWorker:
             for report in self.links.on_tick(self.connections, time.time()):
                 await self._apply(report)
             self._notify(self.spec.session_id)
+        elif isinstance(item, GoalNotice):
+            self.goals.relay(item)
         elif isinstance(item, SpeakerTick):
             self._broadcast(self.speakers.on_tick(time.monotonic()))
         elif isinstance(item, (TransportFailed, TransportConnected)):
@@ -234,10 +237,8 @@ class SessionWorker:
         participant_id = new_participant_id()
         claims = request.claims
         try:
-            events = self.room.handle(
-                cmd.Join(participant_id, claims.identity, request.display_name, claims.role),
-                time.time(),
-            )
+            events = self.room.handle(cmd.Join(
+                participant_id, claims.identity, request.display_name, claims.role), time.time())
         except DomainError as exc:
             request.result.set_exception(exc)
             return
@@ -268,6 +269,7 @@ class SessionWorker:
             server_time=time.time(),
         ))
         request.result.set_result(participant_id)
+        await self.goals.joined(request.connection)  # never raises
         if self.speakers.message().active is not None:
             request.connection.send(self.speakers.message())
         await self._publish_events(events, logged=True)
@@ -375,6 +377,8 @@ class SessionWorker:
                 await media_request(self.media_side, message, pid, connection)
             elif isinstance(message, protocol.Ping):
                 connection.send(protocol.Pong(re=message.id, server_time=time.time()))
+            elif isinstance(message, protocol.GoalUpdate):
+                await self.goals.update(message, pid, connection)
             elif isinstance(message, CALL_MESSAGES):
                 await self.moderation.call(message, pid)
             elif isinstance(message, protocol.Leave):
