@@ -14,7 +14,6 @@ import { byId, el } from './dom.js';
 import { Role, SessionKind } from './protocol.js';
 import { roomGoals } from './room_goals.js';
 import { announce } from './room_view.js';
-import { setupPanes } from './panes.js';
 
 /** @typedef {import('./protocol.js').GoalInfo} GoalInfo */
 /** @typedef {import('./protocol.js').Goals} GoalsMessage */
@@ -171,7 +170,6 @@ export class GoalsPanel {
     this.views = new Map();
     /** @type {Map<string, Set<string>>} Our requests not yet answered, by goal id. */
     this.pending = new Map();
-    setupPanes(['goals-panel']);
   }
 
   /**

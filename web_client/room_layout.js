@@ -52,7 +52,7 @@ export function setupRoomChrome(grid) {
   setIcon(byId('more-button'), 'more');
   setIcon(byId('share-screen-button'), 'share');
   setupMoreMenu();
-  setupPanes(['timer-panel', 'agenda-panel']);
+  setupPanes(['timer-panel', 'agenda-panel', 'goals-panel']);
   setupLayoutChoice(grid);
   document.addEventListener('pointerdown', () => grid.playAll());
 }

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import cast
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
@@ -38,7 +37,6 @@ from signaling.worker.goals_wire import (
     name_of,
     status_change,
 )
-from signaling.worker.inbox import InboxItem
 
 MAX_FIELD = 2000
 """Hard cap of the text fields a body may carry (the domain's limits are lower and
@@ -147,8 +145,6 @@ def build_goals_router(ctx: ProgramContext) -> APIRouter:
     router = APIRouter(tags=["goals"])
     directory = ctx.directory
     gate = ctx.gate
-    ctx.registry.notifier = ctx.notifier
-
     def who(actor: Actor) -> str:
         return actor.person_id or f"admin:{actor.name}"
 
@@ -157,8 +153,7 @@ def build_goals_router(ctx: ProgramContext) -> APIRouter:
         message = protocol.GoalChanged(goal=goal_info(goal, mentee_name), by=by)
         for worker in list(ctx.registry.workers.values()):
             if worker.goals.pair_id == goal.pair_id:  # known once someone joined
-                # (InboxItem does not list GoalNotice yet: inbox.py is not this module's)
-                worker.submit(cast(InboxItem, GoalNotice(goal.pair_id, message)))
+                worker.submit(GoalNotice(goal.pair_id, message))
 
     async def changed(actor: Actor, goal: Goal, change: GoalChange) -> GoalOut:
         """Stores a change, tells the live rooms and the webhooks; the answer."""

@@ -41,6 +41,7 @@ class Program:
                                   auth, invites, settings, registry, NullNotifier(), web_client)
         self.webhooks = Webhooks(self.ctx)
         self.ctx.notifier = self.webhooks
+        registry.notifier = self.webhooks  # goal changes made in a room
         self.carry_over = CarryOver(self.ctx)
         registry.hooks.extend([self.webhooks, self.carry_over])
 

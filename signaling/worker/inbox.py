@@ -13,6 +13,7 @@ from signaling import protocol
 from signaling.admin.audit import AdminAction, AuditEntry
 from signaling.auth import InviteClaims
 from signaling.edge.connection import Connection
+from signaling.worker.goals_wire import GoalNotice
 
 
 @dataclass(slots=True)
@@ -86,7 +87,7 @@ class AdminRequest:
 
 InboxItem = (
     JoinRequest | ClientRequest | Disconnected | LinkTick | SeatExpired | AdminRequest
-    | MediaEvent | SpeakerTick
+    | MediaEvent | SpeakerTick | GoalNotice
 )
 
 
