@@ -53,26 +53,31 @@ class SharedNotes:
         try:
             self._doc.apply_update(update)
             state = self._doc.get_update()  # some crafted updates merge, then break this
+            fresh = self._load(state)  # and some leave a state that cannot be loaded again
         except ValueError as error:
-            self._rebuild()
+            self._doc, self._text = self._load(self._state)
             raise DomainError(
                 ErrorCode.INVALID_UPDATE, "this is not a valid notes update"
             ) from error
         except BaseException as error:  # Yrs panics on some crafted updates
             if type(error).__name__ != "PanicException":
                 raise
-            self._rebuild()
+            self._doc, self._text = self._load(self._state)
             raise DomainError(
                 ErrorCode.INVALID_UPDATE, "this is not a valid notes update"
             ) from None
+        self._doc, self._text = fresh
         self._state = state
 
-    def _rebuild(self) -> None:
-        """The document as it was before the refused update: a Yrs panic may leave the
-        document it happened in unusable."""
-        self._doc = Doc()
-        self._text = self._doc.get(TEXT_NAME, type=Text)
-        self._doc.apply_update(self._state)
+    @staticmethod
+    def _load(state: bytes) -> tuple[Doc[Text], Text]:
+        """A new document from a whole state. Every accepted state has been loaded this
+        way once, so restoring the last one after a refused update cannot fail (a Yrs
+        panic may leave the document it happened in unusable)."""
+        doc: Doc[Text] = Doc()
+        text = doc.get(TEXT_NAME, type=Text)
+        doc.apply_update(state)
+        return doc, text
 
     def state(self) -> bytes:
         """The whole document as one update (what a joiner receives)."""
