@@ -66,6 +66,7 @@ export async function showPreviousSession(host, sessionId, token) {
   let previous;
   try {
     const response = await fetchAuthorized(`/api/sessions/${encodeURIComponent(sessionId)}/previous`, token);
+    if (response.status === 204) return; // not a pair's session, or nothing held before
     previous = await response.json();
   } catch {
     return; // no pair, nothing held before, or not reachable: nothing to show

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel
 
 from session_room.chat import HISTORY
@@ -28,7 +28,6 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
 
 
-NONE_HELD = "this pair has held no session before this one"
 
 
 class PreviousSessionOut(BaseModel):
@@ -69,31 +68,30 @@ def build_previous_router(ctx: ProgramContext) -> APIRouter:
     """Returns ``GET /sessions/{session_id}/previous`` (to include under ``/api``)."""
     router = APIRouter(tags=["threads"])
 
-    @router.get("/sessions/{session_id}/previous")
-    async def previous_session(session_id: str,
-                               authorization: Authorization = "") -> PreviousSessionOut:
-        """The pair's previous held session.
+    @router.get("/sessions/{session_id}/previous", response_model=PreviousSessionOut,
+                responses={204: {"description": "not a pair's session, or none held before"}})
+    async def previous_session(session_id: str, authorization: Authorization = ""
+                               ) -> PreviousSessionOut | Response:
+        """The pair's previous held session; 204 (nothing to show: every room asks) when
+        the session is not a pair's or the pair held no session before it.
 
         Raises:
             HTTPException: 401 without a token; 403 for a token of another session or an
-                identity outside the pair; 404 when the session is not a pair's or the
-                pair held no session before it.
+                identity outside the pair.
         """
         token = ctx.auth.token(authorization)
         identity = None if ctx.auth.is_admin(token) else ctx.auth.invite(token, session_id)
         occurrence = await ctx.directory.occurrence(session_id)
-        if occurrence is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "this session belongs to no pair")
-        pair = await ctx.directory.pair(occurrence.pair_id)
-        if pair is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "this session belongs to no pair")
+        pair = None if occurrence is None else await ctx.directory.pair(occurrence.pair_id)
+        if occurrence is None or pair is None:
+            return Response(status_code=status.HTTP_204_NO_CONTENT)
         if identity is not None and identity.identity not in pair.members():
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 "only the members of this pair see its earlier sessions")
         held = await previous_held(ctx, occurrence)
         spec = None if held is None else await ctx.store.load_session(SessionId(held.session_id))
         if held is None or spec is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, NONE_HELD)
+            return Response(status_code=status.HTTP_204_NO_CONTENT)
         sid = spec.session_id
         board = restore_board(spec.kind, await ctx.store.load_board(sid),
                               await ctx.store.load_chat(sid, HISTORY),
