@@ -1,11 +1,13 @@
 """Next steps in real browsers: the mentor marks an agenda item as a next step and links
 it to a goal from the item's menu; the mentee's page shows the "Next step" tag and the
-goal's title, and both go away when unmarked."""
+goal's title, and both go away when unmarked; and the pair's thread between sessions,
+written on one home page and read on the other."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import LiveServer
@@ -56,56 +58,49 @@ def test_a_mentor_marks_a_next_step_with_its_goal_and_the_mentee_sees_it(
         close_all([maya, ana])
 
 
-def test_the_thread_shows_messages_as_text_and_enter_sends_one(
+def test_a_pair_keeps_writing_between_sessions_and_the_other_sees_it_on_their_home(
     browser: Any, live_server: LiveServer
 ) -> None:
-    """The thread view against a stand-in of the thread routes (their rules are tested in
-    tests/integration/test_threads.py)."""
-    stored = [{"message_id": "CM_1", "author_id": "ID_maya", "author_name": "Maya",
-               "text": "<b>Send me the draft</b>", "at": "2026-12-01T17:05:00Z",
-               "session_id": "SE_1"}]
-    posted: list[Any] = []
-
-    def thread(route: Any) -> None:
-        request = route.request
-        if request.method == "POST":
-            posted.append((request.post_data_json, request.headers.get("x-csrf-token")))
-            message = {"message_id": "TM_2", "author_id": "ID_ana", "author_name": "Ana",
-                       "text": request.post_data_json["text"], "at": "2026-12-02T09:00:00Z",
-                       "session_id": ""}
-            stored.append(message)
-            route.fulfill(status=201, json=message)
-        else:
-            route.fulfill(json=stored)
-
-    context = browser.new_context()
-    page = context.new_page()
+    """The real thread routes: the mentee writes from their home page (Shift+Enter makes
+    a new line, Enter sends); the mentor's home counts it as new, and opening the thread
+    shows it as text, never markup."""
+    base, admin = live_server.base_url, live_server.admin_headers
+    people = {}
+    for name, role in (("Maya", "mentor"), ("Ana", "mentee")):
+        r = httpx.post(f"{base}/api/people", json={"name": name, "role": role}, headers=admin)
+        people[name] = (r.json()["person"]["person_id"], r.json()["signin_url"])
+    r = httpx.post(f"{base}/api/pairs", headers=admin, json={
+        "kind": "pair", "mentor_id": people["Maya"][0], "mentee_ids": [people["Ana"][0]]})
+    assert r.status_code == 201, r.text
+    pages = []
     try:
-        page.route("**/api/pairs/PR_1/thread", thread)
-        page.goto(f"{live_server.base_url}/")
-        page.evaluate("""async () => {
-          const { mountThread } = await import('/static/thread_view.js');
-          const host = document.createElement('section');
-          host.id = 'thread-host';
-          document.body.prepend(host);
-          mountThread(host, 'PR_1', 'ID_ana');
-        }""")
-        first = page.locator("#thread-host .thread-message").first
-        first.wait_for(timeout=5_000)
-        assert first.locator(".thread-text").inner_text() == "<b>Send me the draft</b>"
-        assert "from the session chat" in first.inner_text()
-        assert page.locator("#thread-host b").count() == 0
-        box = page.get_by_label("Message", exact=True)
-        box.fill("Here it is")
+        ana = browser.new_context().new_page()
+        pages.append(ana)
+        ana.goto(people["Ana"][1])
+        ana.click("#me-messages details.me-pair summary")
+        box = ana.get_by_label("Message", exact=True)
+        box.fill("<b>Here is my draft</b>")
         box.press("Shift+Enter")
         box.type("Thanks")
         box.press("Enter")
-        own = page.locator("#thread-host .thread-message.own")
-        own.wait_for(timeout=5_000)
-        assert own.locator(".thread-text").text_content() == "Here it is\nThanks"
-        assert "(you)" in own.inner_text()
-        assert posted[0][0] == {"text": "Here it is\nThanks"}
+        own = ana.locator(".thread-message.own")
+        own.wait_for(timeout=10_000)
+        assert own.locator(".thread-text").text_content() == "<b>Here is my draft</b>\nThanks"
         assert box.input_value() == ""
-        assert page.locator("#thread-host .thread-message").count() == 2
+
+        maya = browser.new_context().new_page()
+        pages.append(maya)
+        maya.goto(people["Maya"][1])
+        pair = maya.locator("#me-messages details.me-pair")
+        pair.wait_for(timeout=10_000)
+        assert "1 new" in pair.locator("summary").inner_text()
+        pair.locator("summary").click()
+        theirs = maya.locator(".thread-message").filter(has_text="Here is my draft")
+        theirs.wait_for(timeout=10_000)
+        assert "Ana" in theirs.inner_text() and maya.locator(".thread-text b").count() == 0
+        maya.reload()
+        maya.locator("#me-messages details.me-pair").wait_for(timeout=10_000)
+        assert "No new messages" in maya.inner_text("#me-messages details.me-pair summary")
     finally:
-        context.close()
+        for page in pages:
+            page.context.close()
