@@ -111,19 +111,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                               invites, cluster))
         app.include_router(build_board_router(store, auth))
         app.include_router(build_attendance_router(store, auth, grace))
-        app.include_router(build_progress_router(store, auth, grace))
+        app.include_router(build_progress_router(store, auth, grace, program.ctx.notifier))
         for router in program.routers():
             app.include_router(router)
         await program.start()
         try:
             yield
         finally:
-            await program.close()
             probe.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await probe
             monitor.close()
-            await registry.close()
+            await registry.close()  # its session hooks still reach the program
+            await program.close()
             if cluster is not None:
                 await cluster.close()
             await store.close()

@@ -81,6 +81,20 @@ class Settings(BaseSettings):
     open_creation: bool = False
     """Anyone who reaches the server may create sessions (a demo); off: creating a
     session needs an admin credential or a mentor credential an admin issued."""
+    webhook_retry_base_seconds: float = Field(default=10.0, gt=0, le=3600)
+    """Delay before a failed webhook delivery's first retry; each retry doubles it (with
+    +-20 % jitter), up to ``webhook_retry_max_seconds``."""
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0, le=24 * 3600)
+    """The longest delay between two attempts of one webhook delivery."""
+    webhook_max_attempts: int = Field(default=10, ge=1, le=50)
+    """Attempts of one delivery (the first included) before it is logged as failed."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    """How long one delivery attempt may take (connect, send, answer)."""
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    """How often the deliverer looks for due deliveries (a new event wakes it at once)."""
+    webhook_concurrency: int = Field(default=8, ge=1, le=100)
+    """Deliveries in flight at once on this node (a slow receiver holds at most this
+    many; the others keep flowing while one is free)."""
     log_format: LogFormat = LogFormat.TEXT
     """``text`` (one readable line per record) or ``json`` (one JSON object per line)."""
     log_level: str = "INFO"

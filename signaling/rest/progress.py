@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
@@ -18,6 +19,7 @@ from session_room.ids import SessionId
 from session_room.progress import Progress, SessionFacts, pairs, progress, sessions_of
 from session_room.roles import Role
 from signaling.backends.base import SessionStore
+from signaling.program.notify import Notifier, NullNotifier, WebhookEvent
 from signaling.rest.auth import Authorization, RestAuth
 from signaling.rest.csv_export import csv_response
 from signaling.worker.attendance_log import decode
@@ -87,23 +89,31 @@ def _pair_row(
     }
 
 
-def build_progress_router(store: SessionStore, auth: RestAuth, grace: float) -> APIRouter:
-    """Returns the feedback and progress routes."""
+def build_progress_router(store: SessionStore, auth: RestAuth, grace: float,
+                          notifier: Notifier | None = None) -> APIRouter:
+    """Returns the feedback and progress routes; stored feedback is told to ``notifier``
+    (``feedback.submitted``)."""
+    events: Notifier = notifier if notifier is not None else NullNotifier()
     router = APIRouter(prefix="/api", tags=["progress"])
 
     @router.post("/sessions/{session_id}/feedback", status_code=status.HTTP_204_NO_CONTENT)
     async def feedback(
         session_id: str, body: FeedbackIn, authorization: Authorization = ""
     ) -> None:
-        """Stores the caller's 1-5 rating and comment (sent again: replaced)."""
+        """Stores the caller's 1-5 rating and comment (sent again: replaced), then
+        queues the ``feedback.submitted`` webhook event."""
         claims = auth.invite(auth.token(authorization), session_id)
+        at = time.time()
         record = {
             "rating": body.rating,
             "comment": body.comment,
             "role": claims.role.value,
-            "at": time.time(),
+            "at": at,
         }
         await store.save_feedback(SessionId(session_id), claims.identity, json.dumps(record))
+        events.notify(WebhookEvent.FEEDBACK_SUBMITTED, {
+            "session_id": session_id, "identity": claims.identity, "role": claims.role.value,
+            "score": body.rating, "at": datetime.fromtimestamp(at, UTC).isoformat()})
 
     @router.get(
         "/progress/people/{identity}.csv",
