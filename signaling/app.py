@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.storage_url.startswith("redis"):
             cluster = RedisCluster(
                 settings.storage_url,
-                settings.node_url or f"http://{settings.host}:{settings.port}", store,
+                settings.own_url, store,
                 lambda: sum(len(w.room.participants) for w in registry.workers.values()))
             await cluster.start()
         state["cluster"] = cluster
@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "(schema at /api/protocol/schema).",
     )
     app.state.mentor_rooms = state
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
 
     @app.websocket("/ws/sessions/{session_id}")
     async def signaling_socket(websocket: WebSocket, session_id: str) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,7 +43,7 @@ class Settings(BaseSettings):
     """Signs invite tokens. Unset: generated once and kept in the storage backend."""
     node_url: str | None = None
     """This node's own base URL as clients reach it (several nodes: joins for a session
-    another node owns are redirected there); unset: ``http://{host}:{port}``."""
+    another node owns are redirected there); unset: :attr:`own_url`."""
     public_url: str | None = None
     """Base URL used in invite links; unset: taken from the request."""
     invite_ttl_minutes: int = Field(default=7 * 24 * 60, ge=1)
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     join_timeout_seconds: float = 10.0
     """How long a new socket may take to send ``join``."""
     idle_session_seconds: float = 30.0
+    """How long an empty session's worker lives before it stops."""
     admin_token: str | None = Field(default=None, min_length=16)
     """The admin credential (named "admin"); unset and no ``admins``: one is generated
     on first start, printed once and kept in the storage backend."""
@@ -107,4 +109,40 @@ class Settings(BaseSettings):
     reconnect_grace_seconds: float = Field(default=30.0, ge=0, le=600)
     """A dropped participant's seat is held this long for a rejoin (same participant id,
     "reconnecting" to the others); a drop and rejoin within it is one attendance interval."""
-    """How long an empty session's worker lives before it stops."""
+    tls_cert_file: Path | None = None
+    """PEM certificate (the server's first, then any intermediates). With ``tls_key_file``
+    the server speaks HTTPS and WSS itself; set both or neither. Checked at start-up:
+    a missing, unreadable, non-PEM, expired or not-yet-valid certificate, or a key that
+    is not its own, stops the server with one line on stderr (exit code 2); one that
+    expires within 14 days is served with a warning."""
+    tls_key_file: Path | None = None
+    """PEM private key of ``tls_cert_file`` (unencrypted)."""
+    tls_port: int | None = Field(default=None, ge=1, le=65535)
+    """With the TLS files: HTTPS listens here and ``port`` only answers 308 redirects to
+    the same path on HTTPS (WebSockets there are refused). Unset: HTTPS on ``port`` and
+    no plain listener. Ignored without the TLS files."""
+    hsts_seconds: int = Field(default=31536000, ge=0)
+    """``Strict-Transport-Security: max-age=N`` on every response served over HTTPS
+    (directly, or through a proxy in ``forwarded_allow_ips`` that says
+    ``X-Forwarded-Proto: https``); 0: no such header."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Comma-separated addresses (or ``*``) whose ``X-Forwarded-Proto`` and
+    ``X-Forwarded-For`` are believed: a TLS-terminating reverse proxy's (uvicorn's
+    ``forwarded_allow_ips``)."""
+
+    @field_validator("tls_cert_file", "tls_key_file", "tls_port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """An empty variable (``MENTOR_ROOMS_TLS_PORT=`` in a compose file) means unset."""
+        return None if value == "" else value
+
+    @property
+    def own_url(self) -> str:
+        """``node_url`` if set, else where this process itself listens for the app:
+        ``https://{host}:{tls_port or port}`` with the TLS files, ``http://{host}:{port}``
+        without."""
+        if self.node_url:
+            return self.node_url
+        if self.tls_cert_file is not None and self.tls_key_file is not None:
+            return f"https://{self.host}:{self.tls_port or self.port}"
+        return f"http://{self.host}:{self.port}"

@@ -72,6 +72,16 @@ export function describeMediaError(error) {
 }
 
 /**
+ * Whether this page cannot have a camera or microphone because it is not a secure
+ * context (plain HTTP on a name other than localhost): then asking is pointless.
+ * @param {{isSecureContext?: boolean}} [scope] Default: `window`.
+ * @returns {boolean}
+ */
+export function needsHttps(scope = window) {
+  return scope.isSecureContext === false;
+}
+
+/**
  * Opens the camera and microphone; falls back to one of them if both fail.
  * @returns {Promise<LocalMedia>}
  */

@@ -5,6 +5,15 @@
 import { CloseCode, ErrorCode } from './protocol.js';
 
 /**
+ * Shown on the pre-join screen of a page that is not a secure context (plain HTTP on a
+ * name other than localhost), where browsers give no camera or microphone.
+ */
+export const HTTPS_NEEDED_MESSAGE = 'This page needs HTTPS for your camera and microphone. '
+  + 'Ask the person who runs this server to serve it over HTTPS (see the deployment guide), '
+  + 'or, if the server runs on this computer, open this page as http://localhost instead. '
+  + 'You can still join to see and hear the others.';
+
+/**
  * What the page should offer after a refusal.
  * @typedef {'none'|'rejoin'|'reload'} ErrorAction
  */

@@ -5,7 +5,8 @@
  */
 import { byId, el, initials } from './dom.js';
 import { decodeClaims, isExpired, sessionIdFromPath, tokenFromHash } from './invite_token.js';
-import { DevicePicker, describeMediaError, getLocalMedia, openTrack } from './devices.js';
+import { DevicePicker, describeMediaError, getLocalMedia, needsHttps, openTrack } from './devices.js';
+import { HTTPS_NEEDED_MESSAGE } from './messages.js';
 import { MAX_NAME_CHARS } from './protocol.js';
 
 /**
@@ -153,6 +154,10 @@ export class PreJoin {
     this.section.hidden = false;
     byId('prejoin-devices').hidden = true;
     if (this.observer || this.invalid) return;
+    if (needsHttps()) {
+      this.showHttpsNeeded();
+      return;
+    }
     this.previewStatus.textContent = 'Starting camera…';
     this.joinButton.disabled = true; // Join once we know what we can send.
     const { stream, error } = await getLocalMedia();
@@ -182,6 +187,19 @@ export class PreJoin {
       audiooutput: byId('prejoin-speaker', HTMLSelectElement),
     }, (kind, deviceId) => { if (kind !== 'audiooutput') void this.switchDevice(kind === 'audioinput' ? 'audio' : 'video', deviceId); });
     await this.picker.refresh(stream);
+  }
+
+  /** On a page that is not a secure context: says that HTTPS is needed for the camera
+   * and microphone, asks for neither, and leaves joining (to see and hear) possible. */
+  showHttpsNeeded() {
+    const message = byId('https-needed');
+    message.textContent = HTTPS_NEEDED_MESSAGE;
+    message.hidden = false;
+    this.previewBox.toggleAttribute('data-show-video', false);
+    this.previewStatus.textContent = 'No camera';
+    this.muteBox.disabled = true;
+    this.cameraBox.disabled = true;
+    byId('mic-level').hidden = true;
   }
 
   /**

@@ -1,5 +1,6 @@
 """Security headers on every HTTP response (a pure ASGI middleware: WebSockets pass
-through untouched, and no response body is buffered)."""
+through untouched, and no response body is buffered), with HSTS on those served over
+HTTPS."""
 
 from __future__ import annotations
 
@@ -59,21 +60,40 @@ def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     ]
 
 
+DEFAULT_HSTS_SECONDS = 31536000
+"""One year, as ``MENTOR_ROOMS_HSTS_SECONDS`` defaults to."""
+
+
+def hsts_header(max_age: int) -> list[tuple[bytes, bytes]]:
+    """``Strict-Transport-Security`` for ``max_age`` seconds; none when it is 0."""
+    return [(b"strict-transport-security", f"max-age={max_age}".encode())] if max_age else []
+
+
 _PAGE = security_headers("/")
 _DOCS = security_headers("/docs")
 
 
 class SecurityHeaders:
-    """Adds :func:`security_headers` to every HTTP response (replacing any the app set)."""
+    """Adds :func:`security_headers` to every HTTP response (replacing any the app set),
+    and :func:`hsts_header` to those whose scope's scheme is ``https``: uvicorn sets it
+    from its own TLS, or from ``X-Forwarded-Proto`` of a proxy it trusts
+    (``forwarded_allow_ips``). Over plain HTTP no HSTS is sent (browsers ignore it)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts_seconds: int = DEFAULT_HSTS_SECONDS) -> None:
+        """Args:
+            app: The wrapped ASGI app.
+            hsts_seconds: HSTS ``max-age``; 0 sends no HSTS.
+        """
         self.app = app
+        self._hsts = hsts_header(hsts_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         extra = _DOCS if scope["path"].startswith(DOCS_PATHS) else _PAGE
+        if scope.get("scheme") == "https":
+            extra = extra + self._hsts
         names = {name for name, _ in extra}
 
         async def send_with_headers(message: Message) -> None:
