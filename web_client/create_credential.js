@@ -10,6 +10,7 @@
  * removes it. All text via textContent.
  */
 import { ApiError, createSession } from './api.js';
+import { csrfToken, programFetch } from './program_api.js';
 import { byId } from './dom.js';
 
 /** @typedef {import('./api.js').CreateSessionRequest} CreateSessionRequest */
@@ -51,13 +52,18 @@ function showStatus(text) {
 }
 
 /**
- * POSTs the new session with the credential as `Authorization: Bearer` (none if empty).
+ * POSTs the new session with the credential as `Authorization: Bearer`. Without one, a
+ * browser signed in with a personal link sends its sign-in instead (cookie and CSRF
+ * token): a mentor's sign-in stands for a mentor credential.
  * @param {CreateSessionRequest} body
  * @param {string} credential
  * @returns {Promise<CreateSessionResponse>}
  * @throws {ApiError} With the server's explanation (401/403 for the credential).
  */
 async function postSession(body, credential) {
+  if (!credential && csrfToken()) {
+    return /** @type {CreateSessionResponse} */ (await programFetch('POST', '/api/sessions', body));
+  }
   return createSession(body, credential);
 }
 

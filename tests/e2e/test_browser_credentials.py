@@ -4,10 +4,13 @@ the admin page issues and revokes mentor credentials. Pages run under a strict C
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import LiveServer, start_server
@@ -135,3 +138,30 @@ def test_the_create_page_asks_for_a_credential_once_and_the_admin_page_issues_it
     finally:
         admin.context.close()
         mentor.context.close()
+
+
+def test_a_mentor_signed_in_from_their_link_creates_a_session_without_a_credential(
+    browser: Any, server: LiveServer
+) -> None:
+    violations: list[str] = []
+    r = httpx.post(f"{server.base_url}/api/people", headers=server.admin_headers,
+                   json={"name": "Maya Ortiz", "role": "mentor"})
+    assert r.status_code == 201, r.text
+    maya, link = r.json()["person"]["person_id"], r.json()["signin_url"]
+    page = strict_page(browser, violations)
+    try:
+        page.goto(link)
+        page.wait_for_selector("#me-content", state="visible")
+        page.goto(f"{server.base_url}/")
+        create(page, "Signed-in check-in")
+        created(page, "Signed-in check-in")  # never asked for a credential
+        short = page.inner_text("#mentor-link")  # /j/<code> -> /s/<id>#token=<jwt>
+        answer = httpx.get(short, follow_redirects=False)
+        token = answer.headers["location"].split("#token=")[1]
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        assert claims["sub"] == maya  # the mentor invite carries her person id
+        assert page.locator("#forget-credential").is_hidden()
+        assert violations == []
+    finally:
+        page.context.close()
