@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request, status
@@ -138,10 +139,16 @@ class Gate:
                   for m in pair.mentee_ids}
         return frozenset(added | paired)
 
+    async def manages(self, actor: Actor) -> Callable[[Person], bool]:
+        """Whether the caller may see and manage a person, as a check: people and pairs
+        are read once, so checking every person of a list costs one scan, not one each."""
+        mine = await self.mentees_of(actor)
+        return lambda target: may_manage(actor.person, actor.admin_name is not None, target,
+                                         mine)
+
     async def may_manage(self, actor: Actor, target: Person) -> bool:
         """Whether the caller may see and manage ``target``."""
-        return may_manage(actor.person, actor.admin_name is not None, target,
-                          await self.mentees_of(actor))
+        return (await self.manages(actor))(target)
 
     async def person_for(self, actor: Actor, person_id: str) -> Person:
         """A person the caller may manage.

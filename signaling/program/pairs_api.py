@@ -181,11 +181,12 @@ def build_pairs_router(ctx: ProgramContext) -> APIRouter:
             raise unprocessable("a pair has exactly one mentee" if body.kind is PairKind.PAIR
                                 else f"a circle has 2 to {MAX_CIRCLE_MENTEES} mentees")
         mentees = []
+        manages = await gate.manages(actor)
         for mentee_id in body.mentee_ids:
             mentee = await directory.person(mentee_id)
             if mentee is None or mentee.role is not ProgramRole.MENTEE:
                 raise unprocessable(f"{mentee_id!r} is not a mentee of the program")
-            if not await gate.may_manage(actor, mentee):
+            if not manages(mentee):
                 raise HTTPException(status.HTTP_403_FORBIDDEN,
                                     f"{mentee.name} is not one of your mentees")
             mentees.append(mentee)

@@ -129,8 +129,9 @@ def build_people_router(gate: Gate, signins: SignIns, public_url: str | None,
         """The people the caller may see: everyone for an admin, a mentor's mentees and
         themselves for a mentor, oneself for a mentee."""
         out = []
+        manages = await gate.manages(actor)
         for person in await directory.people():
-            if await gate.may_manage(actor, person):
+            if manages(person):
                 out.append(person_out(person, await signins.has_link(person.person_id)))
         return out
 

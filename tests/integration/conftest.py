@@ -49,25 +49,17 @@ async def store(url: str) -> AsyncIterator[SessionStore]:
 PROGRAM_ADMIN = "program-admin-credential-01"
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def program_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The two production backends: the program's test bodies run on both."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/program.db"
-    server: RedisProcess = request.getfixturevalue("redis_process")
-    return server.url
-
-
 @pytest.fixture
-def program(program_url: str) -> Iterator[ProgramClient]:
-    """The whole app in-process (lifespan run) on SQLite or Redis, with helpers to act
+def program(shared_url: str) -> Iterator[ProgramClient]:
+    """The whole app in-process (lifespan run) on SQLite or Redis (the two production
+    backends: the program's test bodies run on both), with helpers to act
     as an admin credential or as a signed-in person."""
     from fastapi.testclient import TestClient
 
     from signaling.app import create_app
     from signaling.settings import Settings
 
-    settings = Settings(storage_url=program_url, admin_token=PROGRAM_ADMIN,
+    settings = Settings(storage_url=shared_url, admin_token=PROGRAM_ADMIN,
                         media_host_addresses=["127.0.0.1"])
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
         yield ProgramClient(client)

@@ -117,8 +117,8 @@ def running(url: str, **overrides: Any) -> Iterator[ProgramClient]:
 
 
 @pytest.fixture
-def app(program_url: str) -> Iterator[ProgramClient]:
-    with running(program_url) as client:
+def app(shared_url: str) -> Iterator[ProgramClient]:
+    with running(shared_url) as client:
         yield client
 
 
@@ -219,10 +219,10 @@ def test_an_unreachable_url_is_retried_with_growing_delays_then_fails(
 
 
 def test_a_receiver_that_hangs_times_out_without_holding_up_the_others(
-        program_url: str, receiver: Receiver) -> None:
+        shared_url: str, receiver: Receiver) -> None:
     slow = Receiver(delay=3.0)
     try:
-        with running(program_url, webhook_timeout_seconds=1.0, webhook_concurrency=2,
+        with running(shared_url, webhook_timeout_seconds=1.0, webhook_concurrency=2,
                      webhook_retry_base_seconds=30.0) as app:
             hung = register(app, slow.url)
             fast = register(app, receiver.url)
@@ -249,9 +249,9 @@ def test_a_receiver_that_hangs_times_out_without_holding_up_the_others(
 
 
 def test_a_delivery_queued_before_a_restart_is_delivered_by_the_restarted_app(
-        program_url: str, receiver: Receiver) -> None:
+        shared_url: str, receiver: Receiver) -> None:
     receiver.statuses = [503]
-    with running(program_url, webhook_retry_base_seconds=1.5) as first:
+    with running(shared_url, webhook_retry_base_seconds=1.5) as first:
         hook = register(first, receiver.url)
         submit_feedback(first)
         receiver.wait(1)
@@ -259,7 +259,7 @@ def test_a_delivery_queued_before_a_restart_is_delivered_by_the_restarted_app(
         [entry] = log_of(first, event_id, 1)
         assert entry["outcome"] == "retrying"
     assert len(receiver.requests) == 1  # the app stopped before the retry was due
-    with running(program_url) as second:
+    with running(shared_url) as second:
         _, retried = receiver.wait(2)
         assert retried.headers["Webhook-Id"] == event_id
         assert verify(hook["secret"], retried.headers, retried.body, time.time())
