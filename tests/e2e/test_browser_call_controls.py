@@ -45,7 +45,9 @@ def test_hands_queue_in_order_and_a_mentor_lowers_mutes_removes_and_ends(
 
         maya.get_by_role("button", name="Lower Ben's hand").click()
         until(ben, "() => !window.mentorRooms.state().self_hand_raised")
-        assert maya.locator("#participant-list [data-hand]").count() == 1
+        # Ben's page and Maya's hear of the lowered hand separately: wait for Maya's list.
+        until(maya, "() => document.querySelectorAll('#participant-list [data-hand]').length === 1")
+        assert "Ana" in maya.locator("#participant-list [data-hand]").inner_text()
 
         maya.get_by_role("button", name="Ask Ana to mute").click()
         until(ana, "() => document.querySelector('#toggle-mic').hasAttribute('data-off')")
